@@ -1,0 +1,102 @@
+# vneid-helpdesk -- build, run, test.
+#
+#   make          build build/vneid-helpdesk
+#   make run      install missing Debian packages, build, start the server
+#   make test     install missing packages, build, run the whole suite
+#   make deps     only install the missing packages (as root; else print the command)
+#
+# Every .c under src/ is compiled; tests/unit/test_*.c each become one test
+# program. Nothing needs to be listed by hand when a file is added.
+
+CC       ?= cc
+BUILD    ?= build
+PKGS     := libmicrohttpd libcurl libcjson sqlite3 libutf8proc libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wvla -Wshadow -Wno-unused-parameter
+OPT      ?= -O2 -g
+SAN      ?=
+CFLAGS   := $(OPT) $(SAN) -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(SAN)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+# The unit tests run a second time built by clang under AddressSanitizer and
+# UndefinedBehaviorSanitizer (build/san/); this also proves the clang build.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+# Debian packages: what the build needs, and what the tests need on top.
+DEB_BUILD := build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libcjson-dev \
+             libsqlite3-dev libutf8proc-dev libssl-dev
+DEB_TEST  := kannel kannel-extras python3 curl sqlite3 clang libclang-rt-14-dev
+
+SRC      := $(shell find src -name '*.c' ! -path src/main.c | sort)
+OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libhelpdesk.a
+BIN      := $(BUILD)/vneid-helpdesk
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_LIB := $(BUILD)/obj/tests/unit/testlib.o
+
+.PHONY: all run test deps deps-test unit clean
+all: $(BIN)
+
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/src/main.o $(LIB)
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(TEST_BIN)
+
+# The dependency step: apt-get update once, then install what is missing.
+define install_missing
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing Debian packages; run as root:"; \
+	    echo "  apt-get update && apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_BUILD))
+
+deps-test:
+	$(call install_missing,$(DEB_BUILD) $(DEB_TEST))
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	./$(BIN) serve
+
+test: deps-test
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san CC=clang OPT="-O1 -g" SAN="$(SAN_FLAGS)" unit
+	@tests/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

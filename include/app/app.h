@@ -1,0 +1,35 @@
+/* app.h -- what a running program holds: settings, the loaded model and flow
+ * (read-only, shared), and a small pool of database connections (one per
+ * worker thread at a time). */
+#ifndef HD_APP_APP_H
+#define HD_APP_APP_H
+
+#include "core/settings.h"
+#include "dialog/flow.h"
+#include "nlu/classify.h"
+#include "store/store.h"
+
+#include <pthread.h>
+
+#define APP_POOL_MAX 64
+
+typedef struct app {
+    settings        cfg;
+    nlu_model      *model;
+    dlg_flow       *flow;
+    pthread_mutex_t pool_lock;
+    pthread_cond_t  pool_cond;
+    store          *pool[APP_POOL_MAX];
+    int             pool_free[APP_POOL_MAX];   /* stack of free slot indexes */
+    int             n_pool, n_free;
+} app;
+
+/* Loads messages/, opens n_stores connections to cfg->db_path (migrating it). */
+int  app_open(app *a, const settings *cfg, int n_stores, char *err, size_t errlen);
+void app_close(app *a);
+
+/* Blocks until a connection is free. */
+store *app_store_acquire(app *a);
+void   app_store_release(app *a, store *s);
+
+#endif

@@ -1,0 +1,15 @@
+/* clock.h -- the time, in one place, so that tests can move it.
+ *
+ * HELPDESK_FAKE_NOW (epoch ms, set before start) makes the process start its
+ * clock at that instant and advance it with the real monotonic clock; tests of
+ * time windows and daily caps use it. Unset, it is the real time. */
+#ifndef HD_CORE_CLOCK_H
+#define HD_CORE_CLOCK_H
+
+#include <stdint.h>
+
+/* Called once at start (before threads). offset_from = fake epoch ms or 0. */
+void    clock_init(int64_t fake_now_ms);
+int64_t clock_now_ms(void);
+
+#endif

@@ -1,0 +1,29 @@
+/* render.h -- one reply as a channel shows it.
+ *
+ * Console and Zalo: full Vietnamese, options numbered under the text.
+ * SMS: the same without diacritics, GSM-7 characters only, numbered options,
+ * at most DLG_SMS_MAX characters (three concatenated parts). */
+#ifndef HD_DIALOG_RENDER_H
+#define HD_DIALOG_RENDER_H
+
+#include "dialog/engine.h"
+
+#include <stddef.h>
+
+#define DLG_SMS_MAX 459   /* 3 x 153 GSM-7 characters */
+
+typedef enum dlg_channel {
+    DLG_CH_CONSOLE = 0,
+    DLG_CH_ZALO,
+    DLG_CH_SMS
+} dlg_channel;
+
+/* "sms" / "zalo" / "console" <-> enum; HD_EINVAL for anything else. */
+int dlg_channel_parse(const char *name, dlg_channel *out);
+const char *dlg_channel_name(dlg_channel ch);
+
+/* Render r for ch into out (cap bytes with NUL). HD_ETOOBIG if it could not
+ * fit (out then holds a truncated but valid text). */
+int dlg_render(const dlg_reply *r, dlg_channel ch, char *out, size_t cap);
+
+#endif

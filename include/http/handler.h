@@ -1,0 +1,50 @@
+/* handler.h -- what a route handler gets and gives, and the helpers every
+ * handler uses to answer. One file per API resource implements handlers. */
+#ifndef HD_HTTP_HANDLER_H
+#define HD_HTTP_HANDLER_H
+
+#include "app/app.h"
+#include "core/buf.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+struct MHD_Connection;
+
+#define HTTP_RESP_MAX (4 * 1024 * 1024)
+
+typedef struct http_req {
+    app                   *app;
+    struct MHD_Connection *conn;
+    const char            *method;     /* "GET", "POST", ... */
+    const char            *path;       /* without the query string */
+    const char            *query;      /* raw, still percent-encoded; "" when none */
+    size_t                 query_len;
+    const char            *body;       /* NUL-terminated; "" when none */
+    size_t                 body_len;
+} http_req;
+
+typedef struct http_resp {
+    int         status;
+    const char *content_type;          /* static string */
+    buf         body;
+} http_resp;
+
+typedef int (*http_handler)(const http_req *req, http_resp *resp);
+
+/* A query-string or form argument; NULL when absent. */
+const char *http_arg(const http_req *req, const char *name);
+/* A request header; NULL when absent. */
+const char *http_header(const http_req *req, const char *name);
+
+/* Answer with JSON. http_reply_json takes ownership of (and frees) obj. */
+int http_reply_json(http_resp *resp, int status, cJSON *obj);
+/* {"error":{"code":"bad_request","message":"..."}} */
+int http_reply_error(http_resp *resp, int status, const char *code, const char *message);
+int http_reply_text(http_resp *resp, int status, const char *content_type, const char *text);
+
+/* Parse the body as a JSON object; on failure answers 400 itself and returns
+ * NULL. */
+cJSON *http_body_json(const http_req *req, http_resp *resp);
+
+#endif

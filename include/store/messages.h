@@ -1,0 +1,27 @@
+/* messages.h -- every inbound and outbound message. */
+#ifndef HD_STORE_MESSAGES_H
+#define HD_STORE_MESSAGES_H
+
+#include "store/store.h"
+
+typedef enum store_dir { STORE_IN = 0, STORE_OUT = 1 } store_dir;
+
+typedef struct store_message_new {
+    int64_t     contact_id;
+    store_dir   dir;
+    const char *channel;      /* copied from the contact, for the unique key */
+    const char *external_id;  /* provider's id (Kannel id, Zalo msg_id) or NULL */
+    const char *text;         /* as received / as rendered for the channel */
+    const char *intent;       /* inbound: intent id; outbound: NULL */
+    const char *status;       /* outbound: "queued", "sent", ...; inbound: "received" */
+    int64_t     created_at;   /* epoch ms */
+} store_message_new;
+
+/* HD_EDUP when (channel, external_id) of an inbound message exists already:
+ * the provider retried, and the caller drops the message. */
+int store_message_add(store *s, const store_message_new *m, int64_t *id_out);
+
+/* Count of messages of a contact (tests, reports). */
+int store_message_count(store *s, int64_t contact_id, store_dir dir, int64_t *count);
+
+#endif

@@ -1,0 +1,266 @@
+/* engine.c -- one step of the conversation: decide where the message leads,
+ * then enter that node (replies, actions, new state).
+ *
+ * What a message means, first match wins:
+ *   1. an opt-out word or the opt_out intent, in any state, at once;
+ *   2. an opt-in word while opted out;
+ *   3. a menu word ("0", "menu");
+ *   4. a number: an option of the current node, or else a main menu item;
+ *   5. where the node asks yes/no (options that "mean" yes or no): yes/no
+ *      words, or the citizen restating the problem of the topic (= "no");
+ *   6. the intent of the classifier, or the node's "unknown" fallback.
+ * A new contact (empty state) gets the greeting and the menu, unless the first
+ * message already asks something: then a short greeting and the answer.
+ * No I/O, no allocation; the one large local is the normalised text. */
+#include "flow_int.h"
+
+#include "core/err.h"
+#include "nlu/normalize.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct step {
+    const dlg_flow *f;
+    dlg_result     *out;
+    const char     *folded;
+    nlu_intent      intent;
+    int             cur;       /* node index; -1 for a new contact */
+} step;
+
+static void add_action(dlg_result *r, const char *name, const char *arg)
+{
+    if (r->n_actions >= DLG_ACTIONS_MAX)
+        return;   /* cannot happen with the flow's shapes: at most 3 per step */
+    snprintf(r->actions[r->n_actions].name, sizeof r->actions[0].name, "%s", name);
+    snprintf(r->actions[r->n_actions].arg, sizeof r->actions[0].arg, "%s", arg);
+    r->n_actions++;
+}
+
+static void node_reply(const dlg_flow *f, int idx, dlg_reply *r)
+{
+    const dlg_node *n = &f->nodes[idx];
+    const dlg_node *o = n->then >= 0 ? &f->nodes[n->then] : n;
+
+    memset(r, 0, sizeof *r);
+    if (n->then >= 0)
+        snprintf(r->text, sizeof r->text, "%s\n%s", n->text, o->text);
+    else
+        snprintf(r->text, sizeof r->text, "%s", n->text);
+    for (int i = 0; i < o->n_options; i++)
+        r->options[i] = o->options[i].label;
+    r->n_options = o->n_options;
+}
+
+static void add_text_reply(dlg_result *r, const char *text)
+{
+    dlg_reply *rp = &r->replies[r->n_replies++];
+
+    memset(rp, 0, sizeof *rp);
+    snprintf(rp->text, sizeof rp->text, "%s", text);
+}
+
+static int parse_number(const char *s, int *n)
+{
+    size_t len = strlen(s);
+
+    if (len < 1 || len > 2 || s[0] < '0' || s[0] > '9' || (len == 2 && (s[1] < '0' || s[1] > '9')))
+        return 0;
+    *n = s[0] - '0';
+    if (len == 2)
+        *n = *n * 10 + (s[1] - '0');
+    return 1;
+}
+
+/* Does the message answer this node's yes/no question? DLG_MEANS_NONE if not. */
+static int match_means(const step *s, const dlg_node *n)
+{
+    const dlg_words *w = s->f->words;
+    const char *topic = s->out->state.topic;
+    int has = 0;
+
+    for (int i = 0; i < n->n_options; i++)
+        has |= n->options[i].means != DLG_MEANS_NONE;
+    if (!has)
+        return DLG_MEANS_NONE;
+    if (dlg_words_exact(&w[DLG_W_NO], s->folded))
+        return DLG_MEANS_NO;
+    if (dlg_words_exact(&w[DLG_W_YES], s->folded))
+        return DLG_MEANS_YES;
+    if (dlg_words_contain(&w[DLG_W_NO_IN], s->folded))
+        return DLG_MEANS_NO;
+    /* "vẫn không nhận được OTP" after the OTP steps: the same problem again. */
+    if (topic[0] && s->intent != NLU_UNKNOWN && strcmp(nlu_intent_id(s->intent), topic) == 0)
+        return DLG_MEANS_NO;
+    if (dlg_words_contain(&w[DLG_W_YES_IN], s->folded) || s->intent == NLU_ACTIVATION_DONE)
+        return DLG_MEANS_YES;
+    /* "không, cảm ơn" -- but "không nhận được OTP" is a new question. */
+    if (dlg_words_start(&w[DLG_W_NO_START], s->folded)) {
+        int q = s->f->intent_node[s->intent];
+        if (s->intent == NLU_UNKNOWN || s->f->nodes[q].help == DLG_HELP_NONE)
+            return DLG_MEANS_NO;
+    }
+    return DLG_MEANS_NONE;
+}
+
+static void enter(step *s, int go, const dlg_option *opt, int fresh, int by_nlu)
+{
+    const dlg_flow *f = s->f;
+    const dlg_node *n = &f->nodes[go];
+    dlg_result *r = s->out;
+    dlg_state *st = &r->state;
+    char before[DLG_ID_MAX], arg[64];
+    const char *reason = NULL, *about = NULL;
+
+    memcpy(before, st->topic, sizeof before);
+    if (opt && opt->outcome != DLG_OUTCOME_NONE && st->topic[0]) {
+        snprintf(arg, sizeof arg, "%s:%s", st->topic,
+                 opt->outcome == DLG_OUTCOME_SOLVED ? "solved" : "failed");
+        add_action(r, "outcome", arg);
+        if (opt->outcome == DLG_OUTCOME_FAILED)
+            st->tries++;
+    }
+    if (n->escalate) {
+        reason = strcmp(n->escalate, DLG_ESC_TOPIC) ? n->escalate
+               : st->topic[0] ? st->topic : nlu_intent_id(NLU_HUMAN_AGENT);
+        add_action(r, "escalate", reason);
+    }
+    if (n->opt_out) {
+        st->opted_out = 1;
+        add_action(r, "opt_out", "");
+    }
+    if (n->opt_in) {
+        st->opted_out = 0;
+        add_action(r, "opt_in", "");
+    }
+    if (n->topic_mode == DLG_TOPIC_SET) {
+        if (fresh || strcmp(st->topic, n->topic)) {
+            snprintf(st->topic, sizeof st->topic, "%s", n->topic);
+            st->tries = 0;
+        }
+    } else if (n->topic_mode == DLG_TOPIC_CLEAR) {
+        st->topic[0] = '\0';
+        st->tries = 0;
+    }
+    snprintf(st->node, sizeof st->node, "%s", f->nodes[n->then >= 0 ? n->then : go].id);
+    node_reply(f, go, &r->replies[r->n_replies++]);
+
+    r->help = reason ? DLG_HELP_PERSON : opt && opt->means != DLG_MEANS_NONE ? DLG_HELP_NONE : n->help;
+    /* A digit or a "no" says nothing to the classifier; report the topic it
+     * picked so that the help request is counted under the right intent. */
+    if (!by_nlu) {
+        about = reason && nlu_intent_valid(reason) ? reason
+              : st->topic[0] ? st->topic : before[0] ? before : NULL;
+        if (about) {
+            r->nlu.intent = nlu_intent_from_id(about);
+            r->nlu.score = 1.0;
+        }
+    }
+}
+
+static int unknown_node(const step *s)
+{
+    if (s->cur >= 0 && s->f->nodes[s->cur].on_unknown >= 0)
+        return s->f->nodes[s->cur].on_unknown;
+    return s->f->unknown;
+}
+
+static void route(step *s)
+{
+    const dlg_flow *f = s->f;
+    const dlg_node *cur = s->cur >= 0 ? &f->nodes[s->cur] : NULL;
+    const dlg_words *w = f->words;
+    const dlg_option *opt = NULL;
+    int go, num, fresh = 0, by_nlu = 0, means;
+
+    if (s->intent == NLU_OPT_OUT || dlg_words_exact(&w[DLG_W_OPT_OUT], s->folded)) {
+        enter(s, f->opt_out, NULL, 0, 1);
+        return;
+    }
+    if (s->out->state.opted_out && dlg_words_exact(&w[DLG_W_OPT_IN], s->folded))
+        go = f->opt_in;
+    else if (dlg_words_exact(&w[DLG_W_MENU], s->folded))
+        go = f->menu;
+    else if (parse_number(s->folded, &num)) {
+        const dlg_node *menu = &f->nodes[f->menu];
+        if (cur && num >= 1 && num <= cur->n_options)
+            opt = &cur->options[num - 1];
+        else if (num >= 1 && num <= menu->n_options)
+            opt = &menu->options[num - 1];
+        go = opt ? opt->go : unknown_node(s);
+        fresh = opt && opt->means == DLG_MEANS_NONE;
+    } else if (cur && (means = match_means(s, cur)) != DLG_MEANS_NONE) {
+        for (int i = 0; i < cur->n_options; i++)
+            if (cur->options[i].means == means)
+                opt = &cur->options[i];
+        go = opt->go;
+    } else if (s->intent == NLU_UNKNOWN) {
+        go = unknown_node(s);
+    } else {
+        go = f->intent_node[s->intent];
+        fresh = by_nlu = 1;
+    }
+
+    if (s->cur < 0) {
+        const dlg_node *t = &f->nodes[go];
+        if (t->help == DLG_HELP_NONE && !t->escalate) {
+            enter(s, f->greeting, NULL, 0, by_nlu);
+            return;
+        }
+        add_text_reply(s->out, f->greeting_short);
+    }
+    enter(s, go, opt, fresh, by_nlu);
+}
+
+int dlg_step(const dlg_flow *f, const nlu_model *m, const dlg_state *in,
+             const char *text, size_t len, dlg_result *out)
+{
+    nlu_text t;
+    step s;
+
+    if (!f || !in || !out || (!text && len))
+        return HD_EINVAL;
+    memset(out, 0, sizeof *out);
+    /* Copy field by field: the stored state may come without terminators. */
+    snprintf(out->state.node, sizeof out->state.node, "%.*s", DLG_ID_MAX - 1, in->node);
+    snprintf(out->state.topic, sizeof out->state.topic, "%.*s", DLG_ID_MAX - 1, in->topic);
+    out->state.tries = in->tries < 0 ? 0 : in->tries;
+    out->state.opted_out = in->opted_out ? 1 : 0;
+    if (out->state.topic[0] && !nlu_intent_valid(out->state.topic))
+        out->state.topic[0] = '\0';
+
+    nlu_normalize(text ? text : "", len, &t);
+    out->nlu.intent = NLU_UNKNOWN;
+    if (m && nlu_classify(m, &t, &out->nlu) != HD_OK) {
+        out->nlu.intent = NLU_UNKNOWN;
+        out->nlu.score = 0;
+    }
+    if ((int)out->nlu.intent < 0 || out->nlu.intent >= NLU_INTENT_COUNT)
+        out->nlu.intent = NLU_UNKNOWN;
+
+    s.f = f;
+    s.out = out;
+    s.folded = t.folded;
+    s.intent = out->nlu.intent;
+    s.cur = -1;
+    if (out->state.node[0]) {
+        s.cur = dlg_flow_find(f, out->state.node);
+        if (s.cur < 0)
+            s.cur = f->menu;   /* the flow changed under a stored state */
+    }
+    route(&s);
+    return HD_OK;
+}
+
+int dlg_node_reply(const dlg_flow *f, const char *node_id, dlg_reply *out)
+{
+    int i;
+
+    if (!f || !node_id || !out)
+        return HD_EINVAL;
+    i = dlg_flow_find(f, node_id);
+    if (i < 0)
+        return HD_ENOTFOUND;
+    node_reply(f, i, out);
+    return HD_OK;
+}

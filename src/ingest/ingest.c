@@ -1,0 +1,173 @@
+/* ingest.c -- the one path of an inbound message (see ingest.h). */
+#include "ingest/ingest.h"
+
+#include "core/err.h"
+#include "core/log.h"
+#include "store/contacts.h"
+#include "store/help.h"
+#include "store/messages.h"
+
+#include <string.h>
+
+/* The action named name, or NULL. */
+static const dlg_action *find_action(const dlg_result *r, const char *name)
+{
+    for (int i = 0; i < r->n_actions; i++)
+        if (strcmp(r->actions[i].name, name) == 0)
+            return &r->actions[i];
+    return NULL;
+}
+
+/* "otp_not_received:solved" -> the citizen's answer to "did it work?". */
+static int record_outcome(store *s, int64_t contact_id, const dlg_action *a, int64_t now)
+{
+    char intent[sizeof a->arg];
+    const char *colon = strchr(a->arg, ':');
+    size_t n;
+    int rc;
+
+    if (!colon)
+        return HD_OK;
+    n = (size_t)(colon - a->arg);
+    memcpy(intent, a->arg, n);
+    intent[n] = '\0';
+    rc = store_help_set_outcome(s, contact_id, intent, colon + 1, now);
+    /* An outcome for a question asked before the help line kept history is
+     * not an error: there is simply nothing to mark. */
+    return rc == HD_ENOTFOUND ? HD_OK : rc;
+}
+
+/* Which question a help request is about. The classifier's intent is not
+ * enough: a menu digit classifies as unknown, and "it still fails" is about
+ * the topic being discussed. So: the escalation reason for a case for a
+ * person, else the topic whose guidance was just given, else the intent. */
+static const char *help_intent(const dlg_result *r)
+{
+    const dlg_action *a;
+
+    if (r->help == DLG_HELP_PERSON && (a = find_action(r, "escalate")) != NULL && a->arg[0])
+        return a->arg;
+    if (r->state.topic[0])
+        return r->state.topic;
+    return nlu_intent_id(r->nlu.intent);
+}
+
+static int store_replies(store *s, const store_contact *c, const ingest_msg *in,
+                         const dlg_result *r, char *err, size_t errlen)
+{
+    char text[DLG_TEXT_MAX * 2];
+    int rc;
+
+    for (int i = 0; i < r->n_replies; i++) {
+        store_message_new m = {
+            .contact_id = c->id,
+            .dir = STORE_OUT,
+            .channel = c->channel,
+            .text = text,
+            .status = in->delivery == INGEST_QUEUE ? "queued" : "shown",
+            .created_at = in->now_ms,
+        };
+        rc = dlg_render(&r->replies[i], in->channel, text, sizeof text);
+        if (rc && rc != HD_ETOOBIG)
+            return hd_seterr(err, errlen, rc, "render reply %d: %s", i, hd_strerror(rc));
+        rc = store_message_add(s, &m, NULL);
+        if (rc)
+            return hd_seterr(err, errlen, rc, "store reply: %s", hd_strerror(rc));
+    }
+    return HD_OK;
+}
+
+int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
+                   const ingest_msg *in, ingest_result *out, char *err, size_t errlen)
+{
+    store_contact c;
+    dlg_state st;
+    char state_json[DLG_STATE_JSON_MAX];
+    const dlg_action *a;
+    const char *chname;
+    int rc;
+
+    if (!s || !flow || !model || !in || !out || !in->address || !in->text)
+        return HD_EINVAL;
+    memset(out, 0, sizeof *out);
+    chname = dlg_channel_name(in->channel);
+
+    rc = store_begin(s);
+    if (rc)
+        return hd_seterr(err, errlen, rc, "begin: %s", hd_strerror(rc));
+    rc = store_contact_upsert(s, chname, in->address, in->now_ms, &c);
+    if (rc) {
+        hd_seterr(err, errlen, rc, "contact: %s", hd_strerror(rc));
+        goto out;
+    }
+    out->contact_id = c.id;
+
+    /* The inbound row goes first: a retried provider message stops here. */
+    {
+        store_message_new m = {
+            .contact_id = c.id,
+            .dir = STORE_IN,
+            .channel = c.channel,
+            .external_id = in->external_id,
+            .text = in->text,
+            .status = "received",
+            .created_at = in->now_ms,
+        };
+        rc = store_message_add(s, &m, &out->message_id);
+        if (rc == HD_EDUP) {
+            out->duplicate = 1;
+            rc = HD_OK;
+            goto out;
+        }
+        if (rc) {
+            hd_seterr(err, errlen, rc, "inbound: %s", hd_strerror(rc));
+            goto out;
+        }
+    }
+
+    if (dlg_state_decode(c.state, &st) != HD_OK && c.state[0])
+        log_warn("ingest: contact %lld had an unreadable state; starting over", (long long)c.id);
+    rc = dlg_step(flow, model, &st, in->text, in->len, &out->step);
+    if (rc) {
+        hd_seterr(err, errlen, rc, "dialogue step: %s", hd_strerror(rc));
+        goto out;
+    }
+
+    if (out->step.help != DLG_HELP_NONE) {
+        rc = store_help_add(s, c.id, out->message_id, help_intent(&out->step),
+                            out->step.help == DLG_HELP_PERSON ? "person" : "bot",
+                            in->now_ms, NULL);
+        if (rc) {
+            hd_seterr(err, errlen, rc, "help request: %s", hd_strerror(rc));
+            goto out;
+        }
+    }
+    if ((a = find_action(&out->step, "outcome")) != NULL) {
+        rc = record_outcome(s, c.id, a, in->now_ms);
+        if (rc) {
+            hd_seterr(err, errlen, rc, "outcome: %s", hd_strerror(rc));
+            goto out;
+        }
+    }
+    rc = store_replies(s, &c, in, &out->step, err, errlen);
+    if (rc)
+        goto out;
+    rc = dlg_state_encode(&out->step.state, state_json, sizeof state_json);
+    if (rc) {
+        hd_seterr(err, errlen, rc, "encode state: %s", hd_strerror(rc));
+        goto out;
+    }
+    rc = store_contact_save(s, c.id, state_json, out->step.state.opted_out, 1, in->now_ms);
+    if (rc)
+        hd_seterr(err, errlen, rc, "save state: %s", hd_strerror(rc));
+
+out:
+    if (rc || out->duplicate) {
+        store_rollback(s);
+        return rc;
+    }
+    rc = store_commit(s);
+    if (rc)
+        return hd_seterr(err, errlen, rc, "commit: %s", hd_strerror(rc));
+    return HD_OK;
+}

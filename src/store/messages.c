@@ -1,0 +1,81 @@
+/* messages.c -- every inbound and outbound message. */
+#include "store/messages.h"
+#include "store/contacts.h"
+#include "store_internal.h"
+#include "core/err.h"
+
+static const char SQL_ADD[] =
+    "INSERT INTO messages (contact_id, dir, channel, external_id, text, intent,"
+    " status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_COUNT[] =
+    "SELECT COUNT(*) FROM messages WHERE contact_id = ?1 AND dir = ?2";
+
+static const char *dir_name(store_dir d)
+{
+    return d == STORE_IN ? "in" : "out";
+}
+
+int store_message_add(store *s, const store_message_new *m, int64_t *id_out)
+{
+    sqlite3_stmt *st = NULL;
+    const char *ext;
+    int rc, src = SQLITE_OK;
+
+    if (id_out)
+        *id_out = 0;
+    if (!s || !m || m->contact_id <= 0 || (m->dir != STORE_IN && m->dir != STORE_OUT) ||
+        !m->text || !m->status || !*m->status || m->created_at < 0)
+        return HD_EINVAL;
+    if ((rc = store_check_str(m->channel, STORE_CHANNEL_MAX)))
+        return rc;
+    /* An empty provider id is no id: it must not make every such message a
+     * duplicate of the first. */
+    ext = m->external_id && *m->external_id ? m->external_id : NULL;
+
+    if ((rc = store_stmt(s, SQL_ADD, &st)))
+        goto out;
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, m->contact_id))) ||
+        (rc = store_bind_text(st, 2, dir_name(m->dir))) ||
+        (rc = store_bind_text(st, 3, m->channel)) ||
+        (rc = store_bind_text(st, 4, ext)) ||
+        (rc = store_bind_text(st, 5, m->text)) ||
+        (rc = store_bind_text(st, 6, m->intent)) ||
+        (rc = store_bind_text(st, 7, m->status)) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 8, m->created_at))))
+        goto out;
+    rc = store_step_done(st, &src);
+    /* The only unique key of messages besides the rowid is the inbound one. */
+    if (src == SQLITE_CONSTRAINT_UNIQUE && m->dir == STORE_IN)
+        rc = HD_EDUP;
+    else if (src == SQLITE_CONSTRAINT_FOREIGNKEY)
+        rc = HD_ENOTFOUND;          /* no such contact */
+    if (!rc && id_out)
+        *id_out = sqlite3_last_insert_rowid(s->db);
+out:
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_message_count(store *s, int64_t contact_id, store_dir dir, int64_t *count)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, src;
+
+    if (count)
+        *count = 0;
+    if (!s || !count || contact_id <= 0 || (dir != STORE_IN && dir != STORE_OUT))
+        return HD_EINVAL;
+    if ((rc = store_stmt(s, SQL_COUNT, &st)))
+        goto out;
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, contact_id))) ||
+        (rc = store_bind_text(st, 2, dir_name(dir))))
+        goto out;
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *count = sqlite3_column_int64(st, 0);
+    else
+        rc = src == SQLITE_DONE ? HD_EDB : store_dberr(src);
+out:
+    sqlite3_reset(st);
+    return rc;
+}

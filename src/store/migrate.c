@@ -1,0 +1,168 @@
+/* migrate.c -- the schema, as an ordered list of migrations.
+ *
+ * HOW TO CHANGE THE SCHEMA: append one entry to `migrations` below, at the
+ * end. That is all: its position is its version number, and store_open()
+ * applies every entry a database has not seen yet, in order, each in its own
+ * transaction together with its row in schema_version.
+ *
+ *   - Never edit, reorder or remove an entry once it has been merged: databases
+ *     in the field have run it and will not run it again. Fix forward with a
+ *     new entry.
+ *   - Only DDL and constant data; no values from outside.
+ *   - Times are epoch milliseconds INTEGER; booleans INTEGER 0/1 with a CHECK.
+ *   - foreign_keys is OFF while migrating, so a table may be rebuilt the
+ *     SQLite way (CREATE new, INSERT SELECT, DROP old, ALTER RENAME);
+ *     PRAGMA foreign_key_check must come back empty before the commit.
+ *
+ * A database newer than the build (a downgrade) is refused, not guessed at. */
+#include "store_internal.h"
+#include "core/err.h"
+
+typedef struct migration {
+    const char *name;   /* for the error message when it fails */
+    const char *sql;    /* one or more statements */
+} migration;
+
+static const migration migrations[] = {
+    /* 1 */
+    { "contacts, messages, help_requests",
+      "CREATE TABLE contacts ("
+      "  id              INTEGER PRIMARY KEY,"
+      "  channel         TEXT    NOT NULL,"             /* sms, zalo, console */
+      "  address         TEXT    NOT NULL,"
+      "  state           TEXT    NOT NULL DEFAULT '',"  /* dialogue state JSON */
+      "  opted_out       INTEGER NOT NULL DEFAULT 0 CHECK (opted_out IN (0, 1)),"
+      "  created_at      INTEGER NOT NULL,"
+      "  last_inbound_at INTEGER,"
+      "  UNIQUE (channel, address)"
+      ");"
+      "CREATE TABLE messages ("
+      "  id          INTEGER PRIMARY KEY,"
+      "  contact_id  INTEGER NOT NULL REFERENCES contacts(id),"
+      "  dir         TEXT    NOT NULL CHECK (dir IN ('in', 'out')),"
+      "  channel     TEXT    NOT NULL,"
+      "  external_id TEXT,"
+      "  text        TEXT    NOT NULL,"
+      "  intent      TEXT,"
+      "  status      TEXT    NOT NULL,"
+      "  created_at  INTEGER NOT NULL"
+      ");"
+      /* A provider that retries an inbound message is told apart by this key;
+       * outbound rows and rows without an id never collide. */
+      "CREATE UNIQUE INDEX messages_inbound_external ON messages(channel, external_id)"
+      "  WHERE dir = 'in' AND external_id IS NOT NULL;"
+      "CREATE INDEX messages_contact ON messages(contact_id, created_at);"
+      "CREATE TABLE help_requests ("
+      "  id          INTEGER PRIMARY KEY,"
+      "  contact_id  INTEGER NOT NULL REFERENCES contacts(id),"
+      "  message_id  INTEGER REFERENCES messages(id),"
+      "  intent      TEXT    NOT NULL,"
+      "  resolution  TEXT    NOT NULL CHECK (resolution IN ('bot', 'person')),"
+      "  outcome     TEXT    CHECK (outcome IN ('solved', 'failed')),"
+      "  created_at  INTEGER NOT NULL,"
+      "  outcome_at  INTEGER"
+      ");"
+      "CREATE INDEX help_requests_created ON help_requests(created_at);"
+      "CREATE INDEX help_requests_contact_intent"
+      "  ON help_requests(contact_id, intent, created_at);" },
+
+    /* Append new migrations here. */
+};
+
+#define MIGRATIONS_N ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_latest(void)
+{
+    return MIGRATIONS_N;
+}
+
+static const char SQL_VERSION_TABLE[] =
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+static const char SQL_VERSION_ADD[] = "INSERT INTO schema_version (version) VALUES (?1)";
+static const char SQL_FK_CHECK[] = "PRAGMA foreign_key_check";
+
+static int fk_violated(store *s, int *violated)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, src;
+
+    rc = store_stmt(s, SQL_FK_CHECK, &st);
+    if (rc)
+        return rc;
+    src = sqlite3_step(st);
+    *violated = src == SQLITE_ROW;
+    rc = store_dberr(src);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Apply migration number v (1-based) inside the open transaction. */
+static int apply(store *s, int v, char *err, size_t errlen)
+{
+    const migration *m = &migrations[v - 1];
+    sqlite3_stmt *st = NULL;
+    int rc, violated = 0;
+
+    rc = store_dberr(sqlite3_exec(s->db, m->sql, NULL, NULL, NULL));
+    if (!rc)
+        rc = fk_violated(s, &violated);
+    if (!rc && violated)
+        return hd_seterr(err, errlen, HD_EDB,
+                         "migration %d (%s) leaves foreign keys broken", v, m->name);
+    if (!rc)
+        rc = store_stmt(s, SQL_VERSION_ADD, &st);
+    if (!rc && (rc = store_dberr(sqlite3_bind_int(st, 1, v))) == HD_OK)
+        rc = store_step_done(st, NULL);
+    sqlite3_reset(st);
+    if (rc)
+        return hd_seterr(err, errlen, rc, "migration %d (%s) failed: %s", v, m->name,
+                         sqlite3_errmsg(s->db));
+    return HD_OK;
+}
+
+/* One transaction per migration, re-reading the version each time under the
+ * write lock: several connections of the pool may open at once, and only the
+ * first one may migrate. */
+int store_migrate(store *s, char *err, size_t errlen)
+{
+    int rc, v = 0;
+
+    if (!s || !s->db)
+        return HD_EINVAL;
+    for (;;) {
+        rc = store_begin(s);
+        if (rc)
+            return hd_seterr(err, errlen, rc, "cannot begin migration: %s",
+                             sqlite3_errmsg(s->db));
+        rc = store_dberr(sqlite3_exec(s->db, SQL_VERSION_TABLE, NULL, NULL, NULL));
+        if (!rc)
+            rc = store_schema_version(s, &v);
+        if (rc) {
+            hd_seterr(err, errlen, rc, "cannot read schema version: %s",
+                      sqlite3_errmsg(s->db));
+            goto fail;
+        }
+        if (v > MIGRATIONS_N) {
+            rc = hd_seterr(err, errlen, HD_EDB,
+                           "database schema version %d is newer than this build "
+                           "knows (%d): run a newer vneid-helpdesk", v, MIGRATIONS_N);
+            goto fail;
+        }
+        if (v < MIGRATIONS_N) {
+            rc = apply(s, v + 1, err, errlen);
+            if (rc)
+                goto fail;
+        }
+        rc = store_commit(s);
+        if (rc) {
+            hd_seterr(err, errlen, rc, "cannot commit migration %d: %s", v + 1,
+                      sqlite3_errmsg(s->db));
+            goto fail;
+        }
+        if (v >= MIGRATIONS_N - 1)
+            return HD_OK;
+    }
+fail:
+    store_rollback(s);
+    return rc;
+}

@@ -73,16 +73,11 @@ static int parse_number(const char *s, int *n)
 }
 
 /* Does the message answer this node's yes/no question? DLG_MEANS_NONE if not. */
-static int match_means(const step *s, const dlg_node *n)
+static int match_means(const step *s)
 {
     const dlg_words *w = s->f->words;
     const char *topic = s->out->state.topic;
-    int has = 0;
 
-    for (int i = 0; i < n->n_options; i++)
-        has |= n->options[i].means != DLG_MEANS_NONE;
-    if (!has)
-        return DLG_MEANS_NONE;
     if (dlg_words_exact(&w[DLG_W_NO], s->folded))
         return DLG_MEANS_NO;
     if (dlg_words_exact(&w[DLG_W_YES], s->folded))
@@ -94,13 +89,29 @@ static int match_means(const step *s, const dlg_node *n)
         return DLG_MEANS_NO;
     if (dlg_words_contain(&w[DLG_W_YES_IN], s->folded) || s->intent == NLU_ACTIVATION_DONE)
         return DLG_MEANS_YES;
-    /* "không, cảm ơn" -- but "không nhận được OTP" is a new question. */
-    if (dlg_words_start(&w[DLG_W_NO_START], s->folded)) {
+    /* "không, cảm ơn", "tôi không còn máy cũ" -- but "không nhận được OTP"
+     * is a new question. */
+    if (dlg_words_contain(&w[DLG_W_NO_WORD], s->folded)) {
         int q = s->f->intent_node[s->intent];
         if (s->intent == NLU_UNKNOWN || s->f->nodes[q].help == DLG_HELP_NONE)
             return DLG_MEANS_NO;
     }
     return DLG_MEANS_NONE;
+}
+
+/* The option of node n that the message picks as a yes or a no, or NULL. */
+static const dlg_option *means_option(const step *s, const dlg_node *n)
+{
+    int has = 0, means;
+
+    for (int i = 0; i < n->n_options; i++)
+        has |= n->options[i].means != DLG_MEANS_NONE;
+    if (!has || (means = match_means(s)) == DLG_MEANS_NONE)
+        return NULL;
+    for (int i = 0; i < n->n_options; i++)
+        if (n->options[i].means == means)
+            return &n->options[i];
+    return NULL;
 }
 
 static void enter(step *s, int go, const dlg_option *opt, int fresh, int by_nlu)
@@ -117,8 +128,8 @@ static void enter(step *s, int go, const dlg_option *opt, int fresh, int by_nlu)
         snprintf(arg, sizeof arg, "%s:%s", st->topic,
                  opt->outcome == DLG_OUTCOME_SOLVED ? "solved" : "failed");
         add_action(r, "outcome", arg);
-        if (opt->outcome == DLG_OUTCOME_FAILED)
-            st->tries++;
+        if (opt->outcome == DLG_OUTCOME_FAILED && st->tries < 1000)
+            st->tries++;   /* bounded: dlg_state_decode refuses more */
     }
     if (n->escalate) {
         reason = strcmp(n->escalate, DLG_ESC_TOPIC) ? n->escalate
@@ -150,7 +161,7 @@ static void enter(step *s, int go, const dlg_option *opt, int fresh, int by_nlu)
      * picked so that the help request is counted under the right intent. */
     if (!by_nlu) {
         about = reason && nlu_intent_valid(reason) ? reason
-              : st->topic[0] ? st->topic : before[0] ? before : NULL;
+              : !opt ? NULL : st->topic[0] ? st->topic : before[0] ? before : NULL;
         if (about) {
             r->nlu.intent = nlu_intent_from_id(about);
             r->nlu.score = 1.0;
@@ -171,7 +182,7 @@ static void route(step *s)
     const dlg_node *cur = s->cur >= 0 ? &f->nodes[s->cur] : NULL;
     const dlg_words *w = f->words;
     const dlg_option *opt = NULL;
-    int go, num, fresh = 0, by_nlu = 0, means;
+    int go, num, fresh = 0, by_nlu = 0;
 
     if (s->intent == NLU_OPT_OUT || dlg_words_exact(&w[DLG_W_OPT_OUT], s->folded)) {
         enter(s, f->opt_out, NULL, 0, 1);
@@ -189,10 +200,7 @@ static void route(step *s)
             opt = &menu->options[num - 1];
         go = opt ? opt->go : unknown_node(s);
         fresh = opt && opt->means == DLG_MEANS_NONE;
-    } else if (cur && (means = match_means(s, cur)) != DLG_MEANS_NONE) {
-        for (int i = 0; i < cur->n_options; i++)
-            if (cur->options[i].means == means)
-                opt = &cur->options[i];
+    } else if (cur && (opt = means_option(s, cur)) != NULL) {
         go = opt->go;
     } else if (s->intent == NLU_UNKNOWN) {
         go = unknown_node(s);

@@ -20,7 +20,7 @@
 static const char *const flow_files[DLG_FLOW_FILES] = { "flow.json", "answers.json" };
 
 static const char *const word_lists[DLG_W_COUNT] = {
-    "menu", "opt_out", "opt_in", "yes", "no", "yes_in", "no_in", "no_start"
+    "menu", "opt_out", "opt_in", "yes", "no", "yes_in", "no_in", "no_word"
 };
 
 /* Texts the engine itself needs besides the nodes. */

@@ -63,7 +63,7 @@ enum {
     DLG_W_NO,         /* whole message */
     DLG_W_YES_IN,     /* phrase anywhere (on word boundaries) */
     DLG_W_NO_IN,      /* phrase anywhere */
-    DLG_W_NO_START,   /* first word(s) of the message */
+    DLG_W_NO_WORD,    /* anywhere, when nothing else is understood */
     DLG_W_COUNT
 };
 
@@ -96,6 +96,5 @@ int  dlg_nodes_resolve(dlg_flow *f, char *err, size_t errlen);
 /* words.c */
 int  dlg_words_exact(const dlg_words *w, const char *folded);
 int  dlg_words_contain(const dlg_words *w, const char *folded);
-int  dlg_words_start(const dlg_words *w, const char *folded);
 
 #endif

@@ -101,8 +101,12 @@ int dlg_state_decode(const char *json, dlg_state *out)
     if (!json)
         return HD_EINVAL;
     memset(&s, 0, sizeof s);
-    o = cJSON_ParseWithLength(json, strnlen(json, DLG_STATE_JSON_MAX + 1));
-    if (!o || !cJSON_IsObject(o) || strlen(json) > DLG_STATE_JSON_MAX) {
+    if (strnlen(json, DLG_STATE_JSON_MAX + 1) > DLG_STATE_JSON_MAX) {
+        rc = HD_EPARSE;
+        goto out;
+    }
+    o = cJSON_ParseWithOpts(json, NULL, 1);   /* 1: nothing may follow the object */
+    if (!o || !cJSON_IsObject(o)) {
         rc = HD_EPARSE;
         goto out;
     }

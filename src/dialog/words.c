@@ -35,13 +35,3 @@ int dlg_words_contain(const dlg_words *w, const char *folded)
     }
     return 0;
 }
-
-int dlg_words_start(const dlg_words *w, const char *folded)
-{
-    for (int i = 0; i < w->n; i++) {
-        size_t len = strlen(w->w[i]);
-        if (strncmp(folded, w->w[i], len) == 0 && boundary_after(folded + len))
-            return 1;
-    }
-    return 0;
-}

@@ -254,6 +254,21 @@ static int is_vowel(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
+static int is_tone_key(char c)
+{
+    return c == 's' || c == 'f' || c == 'r' || c == 'x' || c == 'j' || c == 'z';
+}
+
+/* A tone key ends the syllable or comes before its final consonants
+ * ("nhaajp"); one followed by a vowel is a letter ("taxi", "reset"). */
+static int only_final_after(const char *s)
+{
+    for (; *s; s++)
+        if (!strchr("cghmnpt", *s))
+            return 0;
+    return 1;
+}
+
 /* Decode t (NUL-terminated, < 32 bytes) in place; 1 when it changed into a
  * syllable. */
 static int telex_decode(char *t)
@@ -262,7 +277,7 @@ static int telex_decode(char *t)
     size_t n = strlen(t), o = 0, i = 0;
     int seen_vowel = 0, toned = 0;
 
-    if (n < 2 || n >= sizeof d || is_syllable(t))
+    if (n < 2 || n >= sizeof d || !strpbrk(t, "aeiouy") || is_syllable(t))
         return 0;
     if (t[0] == 'd' && t[1] == 'd')
         i = 1;                                  /* dd -> đ */
@@ -279,8 +294,7 @@ static int telex_decode(char *t)
             c = 'u';
         } else if ((c == 'a' || c == 'e' || c == 'o') && o > 0 && d[o - 1] == c) {
             continue;                           /* aa ee oo: â ê ô */
-        } else if (seen_vowel && !toned &&
-                   (c == 's' || c == 'f' || c == 'r' || c == 'x' || c == 'j' || c == 'z')) {
+        } else if (seen_vowel && !toned && is_tone_key(c) && only_final_after(t + i + 1)) {
             toned = 1;                          /* tone key after the vowel */
             continue;
         }

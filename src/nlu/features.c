@@ -65,6 +65,29 @@ static uint64_t pair(int kind, span a, span b)
     return finish(fnv(h, b.p, b.n), kind);
 }
 
+/* Sort (Shell sort: in place, no allocation) and drop repeats, so that a
+ * word typed ten times weighs what it weighs once: presence, not count. */
+static size_t unique(uint64_t *f, size_t n)
+{
+    static const size_t gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+    size_t o = 0;
+
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        size_t gap = gaps[g];
+        for (size_t i = gap; i < n; i++) {
+            uint64_t v = f[i];
+            size_t j = i;
+            for (; j >= gap && f[j - gap] > v; j -= gap)
+                f[j] = f[j - gap];
+            f[j] = v;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (o == 0 || f[o - 1] != f[i])
+            f[o++] = f[i];
+    return o;
+}
+
 size_t nlu_features(const char *folded, size_t len, uint64_t *feat, size_t max)
 {
     span prev2 = bos, prev = bos;
@@ -103,5 +126,5 @@ size_t nlu_features(const char *folded, size_t len, uint64_t *feat, size_t max)
     if (prev.p != bos.p)
         ADD(pair(NLU_FK_PAIR, prev, eos));
 #undef ADD
-    return n;
+    return unique(feat, n);
 }

@@ -111,29 +111,21 @@ static size_t sanitize(const unsigned char *s, size_t len, unsigned char *dst)
     return o;
 }
 
-/* Runs of three or more of one letter ("alooo", "okkkk") are typing
- * emphasis: shrink them to one. A token that is nothing but one letter
- * repeated ("kkk", laughter) is left alone, as are digits. */
-static size_t shrink_runs(char *t, size_t len)
+/* A word ending in three or more of one letter ("alooo", "okkkk", "oiiii")
+ * is typing emphasis: the run shrinks to one letter. Only the end of a word
+ * is touched ("cccd" stays), and a word that is nothing but one letter
+ * repeated ("kkk", laughter) is left alone, as are numbers. */
+static size_t shrink_runs(const char *t, size_t len)
 {
-    size_t i = 0, o = 0;
+    size_t i = len;
 
-    for (i = 1; i < len && t[i] == t[0]; i++)
-        ;
-    if (i == len)
+    if (len < 3 || (t[len - 1] >= '0' && t[len - 1] <= '9'))
         return len;
-    for (i = 0; i < len; ) {
-        size_t j = i;
-        while (j < len && t[j] == t[i])
-            j++;
-        if (j - i >= 3 && !(t[i] >= '0' && t[i] <= '9'))
-            t[o++] = t[i];
-        else
-            while (i < j)
-                t[o++] = t[i++];
-        i = j;
-    }
-    return o;
+    while (i > 0 && t[i - 1] == t[len - 1])
+        i--;
+    if (len - i < 3 || i == 0)
+        return len;
+    return i + 1;
 }
 
 typedef struct fold_state {
@@ -197,6 +189,7 @@ int nlu_normalize(const char *in, size_t len, nlu_text *out)
         return HD_EINVAL;
     len = input_cut((const unsigned char *)in, len);
     tlen = sanitize((const unsigned char *)in, len, tmp);
+    tmp[tlen] = 0;
 
     n = utf8proc_decompose(tmp, (utf8proc_ssize_t)tlen, cps, DECOMP_MAX,
                            UTF8PROC_STABLE | UTF8PROC_COMPOSE);

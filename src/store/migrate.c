@@ -66,6 +66,41 @@ static const migration migrations[] = {
       "CREATE INDEX help_requests_contact_intent"
       "  ON help_requests(contact_id, intent, created_at);" },
 
+    /* 2 */
+    { "outbox, kv",
+      "CREATE TABLE outbox ("
+      "  id              INTEGER PRIMARY KEY,"
+      "  contact_id      INTEGER NOT NULL REFERENCES contacts(id),"
+      "  message_id      INTEGER REFERENCES messages(id),"  /* the outbound row, if any */
+      "  broadcast_id    INTEGER,"                          /* no table yet */
+      "  channel         TEXT    NOT NULL,"
+      "  address         TEXT    NOT NULL,"
+      "  text            TEXT    NOT NULL,"
+      "  priority        INTEGER NOT NULL CHECK (priority IN (0, 1, 2)),"
+      "  status          TEXT    NOT NULL CHECK (status IN ('queued', 'sending', 'sent',"
+      "                    'delivered', 'undelivered', 'failed', 'unreachable')),"
+      "  attempts        INTEGER NOT NULL DEFAULT 0,"
+      "  next_attempt_at INTEGER NOT NULL,"
+      "  lease_until     INTEGER,"                          /* while 'sending' */
+      "  provider_id     TEXT,"
+      "  last_error      TEXT,"
+      "  created_at      INTEGER NOT NULL,"
+      "  updated_at      INTEGER NOT NULL,"
+      "  sent_at         INTEGER"
+      ");"
+      /* The claim walks this index per priority over the due range only
+       * (priority IN (0, 1, 2) keeps next_attempt_at a range constraint), so
+       * rows scheduled for later cost nothing and nothing is sorted. */
+      "CREATE INDEX outbox_due"
+      "  ON outbox(channel, status, priority, next_attempt_at, id);"
+      /* Recovery looks only at the few rows in flight, never at the history. */
+      "CREATE INDEX outbox_lease ON outbox(lease_until) WHERE status = 'sending';"
+      "CREATE TABLE kv ("
+      "  key        TEXT    PRIMARY KEY,"
+      "  value      TEXT    NOT NULL,"
+      "  updated_at INTEGER NOT NULL"
+      ") WITHOUT ROWID;" },
+
     /* Append new migrations here. */
 };
 

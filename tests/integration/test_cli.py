@@ -5,6 +5,7 @@ classify must print exactly one valid JSON line for every input line, whatever t
 (invalid UTF-8, nothing, 10,000 characters, NUL bytes), and never crash. chat must hold a
 conversation whose state lives in the database, so a second session continues the first."""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -83,7 +84,8 @@ with r.case("chat: a whole conversation in Vietnamese, one answer per line"):
     rc, out, err = run(["chat", "--contact", "0987000001"], ("\n".join(talk) + "\n").encode(), env)
     assert rc == 0, (rc, err[-300:])
     text = out.decode("utf-8")
-    turns = text.split("> ")[1:]
+    # each turn starts with the echoed line "> what was typed" at the start of a line
+    turns = re.split(r"(?m)^> ", text)[1:]
     assert len(turns) == len(talk), (len(turns), text[:500])
     for t in turns:
         body = t.split("\n", 1)[1].strip()

@@ -184,7 +184,7 @@ static void empty_text(void)
 {
     expect_broken("flow.json", "\"opt_solved\": \"Đã được\"", "\"opt_solved\": \" \"",
                   "flow.json", "texts.opt_solved");
-    expect_broken("answers.json", "\"text\": \"Cách cài VNeID:", "\"text\": \"\", \"x\": \"",
+    expect_broken("answers.json", "\"text\": \"Cách cài VNeID:", "\"text\": \" \", \"note\": \"",
                   "answers.json", "nodes.install_app");
 }
 
@@ -207,7 +207,7 @@ static void missing_required_node(void)
 
 static void bad_word_list(void)
 {
-    expect_broken("flow.json", "\"no_start\":", "\"no_begin\":", "flow.json", "words.no_begin");
+    expect_broken("flow.json", "\"no_word\":", "\"no_begin\":", "flow.json", "words.no_begin");
 }
 
 TEST_MAIN(T(load_real_flow), T(every_text_present), T(missing_dir), T(broken_goto),

@@ -43,7 +43,13 @@ fakesmsc (/usr/lib/kannel/test/fakesmsc) is a TCP client of bearerbox's `smsc = 
     later delivery" and the message is delivered when a client connects.
 
 smsbox towards our webhook (sms-service get-url, max-messages = 0):
-  * %a text: UCS-2 arrives as %-encoded UTF-16BE with coding=2&charset=UTF-16BE; 7-bit as UTF-8
+  * Use %b for the text, not %a. %a ("all words") is rebuilt by splitting the message bytes on
+    C whitespace (0x09-0x0D, 0x20) and joining with one space: "  spaces  inside  " arrives as
+    "spaces inside", a newline becomes a space, and in UCS-2 the split works on the UTF-16BE
+    bytes: "  Tôi  có\n hai dòng  " arrived as an odd number of bytes (broken UTF-16), and any
+    character whose low byte is 0x09-0x0D/0x20 (e.g. U+0309, the combining hook above of
+    decomposed Vietnamese) is cut. %b carries the exact bytes. (CHANNELS.md's example uses %a.)
+  * %b/%a text: UCS-2 arrives as %-encoded UTF-16BE with coding=2&charset=UTF-16BE; 7-bit as UTF-8
     with coding=0&charset=UTF-8; 8-bit coding=1&charset=8-BIT. %I (id) is a UUID, identical on every
     retry of the same message: the key for dropping duplicates. %T is epoch seconds.
   * Only HTTP 200 and 202 count as success. Anything else -- 204, 4xx, 5xx, connection refused,
@@ -52,6 +58,9 @@ smsbox towards our webhook (sms-service get-url, max-messages = 0):
     http-request-retry = N, smsbox retries N more times every `http-queue-delay` seconds (default
     10) -- in memory only: if smsbox stops meanwhile, the message is lost. So our webhook must
     answer 200 (or 202) quickly and only after the message is stored.
+  * A webhook slower than `http-timeout` (smsbox group -- in core it does not apply to smsbox;
+    default 240 s) is a failure too: with retries on, the same message (same %I) comes again
+    although our first call went on and stored it. Duplicates by id are normal, not an error.
   * While smsbox is down, bearerbox keeps inbound SMS queued ("SMS: received N (K queued)") and
     hands them over when smsbox reconnects: nothing is lost (bearerbox's own queue is in memory
     unless store=True, i.e. store-type = file). While smsbox is down, sendsms is connection refused.
@@ -72,7 +81,9 @@ Delivery reports against the fake SMSC:
     4 or 16. A message queued in bearerbox (no phone connected) gets no DLR until it is written.
   * %I in a dlr-url is NOT the id of the sent message (each DLR call has its own id): put our own
     outbox id in the dlr-url as a plain parameter. A failed dlr-url call follows the same retry
-    rule as get-url (http-request-retry).
+    rule as get-url (http-request-retry); seen here: st=8 answered 500, st=1 accepted, st=8 came
+    again 1 s later -- reports can arrive out of order, so a late "8 accepted" must not undo
+    "1 delivered".
 """
 
 import os
@@ -91,7 +102,10 @@ BEARERBOX = os.environ.get("KANNEL_BEARERBOX", "/usr/sbin/bearerbox")
 SMSBOX = os.environ.get("KANNEL_SMSBOX", "/usr/sbin/smsbox")
 FAKESMSC = os.environ.get("KANNEL_FAKESMSC", "/usr/lib/kannel/test/fakesmsc")
 
-INBOUND_QUERY = "from=%p&to=%P&text=%a&smsc=%i&ts=%T&coding=%c&charset=%C&id=%I"
+# text=%b, not %a: %a is "all words" -- smsbox splits the message on whitespace BYTES and joins
+# the words with single spaces, which collapses spaces/newlines and, for UCS-2, cuts UTF-16 code
+# units apart (see the module notes). %b is the message exactly as received.
+INBOUND_QUERY = "from=%p&to=%P&text=%b&smsc=%i&ts=%T&coding=%c&charset=%C&id=%I"
 
 # fakesmsc reads stdin with fgets(buf, 256): 254 bytes plus '\n' is the longest whole line.
 MAX_STDIN_LINE = 254
@@ -367,15 +381,17 @@ class Kannel:
 
     Options: user/password (sendsms-user), default_sender (sendsms default-sender; None: from=
     is required), http_request_retry / http_queue_delay (smsbox retries of failed webhook calls;
-    None = Kannel's defaults: no retry), http_timeout (core http-timeout, seconds), store=True
-    (bearerbox queue kept in a file), start_phones=False (start k.phones yourself)."""
+    None = Kannel's defaults: no retry), http_timeout (smsbox http-timeout, s), store=True
+    (bearerbox queue kept in a file), start_phones=False (start k.phones yourself),
+    inbound_query (the get-url's query; default INBOUND_QUERY)."""
 
     def __init__(self, webhook_base_url, webhook_path="/webhooks/kannel", tmpdir=None,
                  user="bot", password="botpw", admin_password="adminpw", default_sender="8088",
                  http_request_retry=None, http_queue_delay=None, http_timeout=None, store=False,
-                 start_phones=True, log_level=0):
+                 start_phones=True, log_level=0, inbound_query=None):
         self.dir = tmpdir or util.make_tmpdir("kannel")
-        self.webhook_url = webhook_base_url.rstrip("/") + webhook_path + "?" + INBOUND_QUERY
+        self.webhook_url = (webhook_base_url.rstrip("/") + webhook_path + "?"
+                            + (inbound_query or INBOUND_QUERY))
         self.user, self.password, self.admin_password = user, password, admin_password
         self.default_sender = default_sender
         self.http_request_retry, self.http_queue_delay = http_request_retry, http_queue_delay
@@ -418,8 +434,6 @@ class Kannel:
             'access-log = "%s"' % self.access_log,
             "dlr-storage = internal",
         ]
-        if self.http_timeout is not None:
-            core.append("http-timeout = %d" % self.http_timeout)
         if self.store:
             core += ["store-type = file",
                      'store-location = "%s"' % os.path.join(self.dir, "bearerbox.store")]
@@ -431,6 +445,8 @@ class Kannel:
             'log-file = "%s"' % self.smsbox_log,
             "log-level = %d" % self.log_level,
         ]
+        if self.http_timeout is not None:   # read from the smsbox group by smsbox (not core)
+            smsbox.append("http-timeout = %d" % self.http_timeout)
         if self.http_request_retry is not None:
             smsbox.append("http-request-retry = %d" % self.http_request_retry)
         if self.http_queue_delay is not None:

@@ -30,7 +30,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from . import util
 
@@ -274,8 +274,7 @@ class ZaloStandin:
         self._script_template = []
         self._user_errors = {}
         self._msg_seq = 0
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = util.QuietHTTPServer(("127.0.0.1", port), self._handler_class())
         self._httpd.block_on_close = False
         self.port = self._httpd.server_address[1]
         self._thread = None
@@ -501,12 +500,15 @@ class ZaloStandin:
 
             def _reply(self, status, obj=None, raw=None):
                 data = raw if raw is not None else json.dumps(obj, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8"
-                                 if raw is None else "text/html")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8"
+                                     if raw is None else "text/html")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except ConnectionError:
+                    self.close_connection = True  # the client gave up waiting (slow answer)
 
             def _hold(self, seconds):
                 owner._stopping.wait(owner.timeout_hold if seconds is None else seconds)

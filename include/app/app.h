@@ -13,6 +13,16 @@
 
 #define APP_POOL_MAX 64
 
+struct chan_adapter;
+struct outbox_worker;
+struct zalo_token;
+
+/* A channel the program can send on: its adapter and delivery worker. */
+typedef struct app_channel {
+    struct chan_adapter  *adapter;    /* NULL: channel not configured */
+    struct outbox_worker *worker;     /* NULL: nothing sends (no provider set) */
+} app_channel;
+
 typedef struct app {
     settings        cfg;
     nlu_model      *model;
@@ -22,6 +32,9 @@ typedef struct app {
     store          *pool[APP_POOL_MAX];
     int             pool_free[APP_POOL_MAX];   /* stack of free slot indexes */
     int             n_pool, n_free;
+    app_channel     sms, zalo;
+    struct zalo_token *zalo_token;
+    store          *token_store;       /* the token module's own connection */
 } app;
 
 /* Loads messages/, opens n_stores connections to cfg->db_path (migrating it). */
@@ -31,5 +44,14 @@ void app_close(app *a);
 /* Blocks until a connection is free. */
 store *app_store_acquire(app *a);
 void   app_store_release(app *a, store *s);
+
+/* channels.c: build the adapters from the settings and start one delivery
+ * worker per configured channel; stop them. */
+int  app_channels_start(app *a, char *err, size_t errlen);
+void app_channels_stop(app *a);
+/* "sms" / "zalo" -> its channel, NULL otherwise. */
+app_channel *app_channel_get(app *a, const char *name);
+/* Something was queued for this channel: wake its worker. */
+void app_channel_kick(app *a, const char *name);
 
 #endif

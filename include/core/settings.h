@@ -19,7 +19,28 @@
     X(STR, db_path,        "HELPDESK_DB",             "var/helpdesk.db", 0)      \
     X(STR, messages_dir,   "HELPDESK_MESSAGES",       "messages",   0)           \
     X(STR, log_level,      "HELPDESK_LOG_LEVEL",      "info",       0)           \
-    X(INT, fake_now_ms,    "HELPDESK_FAKE_NOW",       "0",          0)
+    X(INT, fake_now_ms,    "HELPDESK_FAKE_NOW",       "0",          0)           \
+    X(STR, public_url,     "HELPDESK_PUBLIC_URL",     "",           0)           \
+    X(INT, outbox_max_attempts, "HELPDESK_OUTBOX_MAX_ATTEMPTS", "12", 0)         \
+    X(INT, outbox_lease_ms,     "HELPDESK_OUTBOX_LEASE_MS",    "30000", 0)       \
+    X(INT, outbox_backoff_max_ms, "HELPDESK_OUTBOX_BACKOFF_MAX_MS", "900000", 0) \
+    X(INT, send_timeout_ms, "HELPDESK_SEND_TIMEOUT_MS", "10000",    0)           \
+    X(STR, kannel_sendsms_url, "KANNEL_SENDSMS_URL",  "",           0)           \
+    X(STR, kannel_user,    "KANNEL_USER",             "",           0)           \
+    X(STR, kannel_password, "KANNEL_PASSWORD",        "",           1)           \
+    X(STR, sms_sender,     "SMS_SENDER",              "",           0)           \
+    X(INT, kannel_dlr_mask, "KANNEL_DLR_MASK",        "31",         0)           \
+    X(INT, sms_rate_per_s, "SMS_RATE_PER_S",          "50",         0)           \
+    X(STR, zalo_app_id,    "ZALO_APP_ID",             "",           0)           \
+    X(STR, zalo_oa_secret, "ZALO_OA_SECRET",          "",           1)           \
+    X(STR, zalo_app_secret, "ZALO_APP_SECRET",        "",           1)           \
+    X(STR, zalo_access_token, "ZALO_ACCESS_TOKEN",    "",           1)           \
+    X(STR, zalo_refresh_token, "ZALO_REFRESH_TOKEN",  "",           1)           \
+    X(STR, zalo_api_base,  "ZALO_API_BASE",           "https://openapi.zalo.me", 0) \
+    X(STR, zalo_oauth_base, "ZALO_OAUTH_BASE",        "https://oauth.zaloapp.com", 0) \
+    X(STR, zalo_sig_key,   "ZALO_SIGNATURE_KEY",      "oa_secret",  0)           \
+    X(STR, zalo_sig_variant, "ZALO_SIGNATURE_VARIANT", "app_id",    0)           \
+    X(INT, zalo_rate_per_s, "ZALO_RATE_PER_S",        "50",         0)
 
 typedef struct settings {
 #define SETTINGS_FIELD_STR(f) char f[SETTINGS_STR_MAX];

@@ -67,6 +67,13 @@ typedef struct dlg_result {
 int dlg_step(const dlg_flow *f, const nlu_model *m, const dlg_state *in,
              const char *text, size_t len, dlg_result *out);
 
+/* What is not a text still gets an answer (pure, like dlg_step):
+ *   DLG_EV_FOLLOW   the citizen followed the Zalo OA: greeting and menu;
+ *   DLG_EV_NONTEXT  a picture, sticker, file ...: "please type your question",
+ *                   the conversation stays where it was. */
+typedef enum dlg_event { DLG_EV_FOLLOW = 0, DLG_EV_NONTEXT } dlg_event;
+int dlg_on_event(const dlg_flow *f, const dlg_state *in, dlg_event ev, dlg_result *out);
+
 /* The reply shown on entering node_id, as dlg_step() builds it (text of the
  * node and of its "then" node, options). HD_ENOTFOUND for an unknown id. */
 int dlg_node_reply(const dlg_flow *f, const char *node_id, dlg_reply *out);

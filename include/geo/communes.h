@@ -83,10 +83,11 @@ typedef struct geo_match {
  * per commune (and at most one province-only match per province), and sets
  * *n (0 when nothing fits). matches[0] carries GEO_M_SURE only when a
  * current name was recognised (exactly, or with one typo when the province
- * is also given) and nothing else comes close; in particular never when the
- * same name exists in another province and no province was named, and never
- * for a pre-2025 name. Only the first NLU_INPUT_MAX bytes and 48 words are
- * looked at. HD_EINVAL for bad arguments; otherwise HD_OK (HD_ENOMEM if a
+ * is also given) and nothing else comes close; in particular never when
+ * another commune, current or pre-2025, has that name (and type word, if one
+ * was written) and no province was named, and never for a pre-2025 name.
+ * Then the dialogue should confirm with the citizen, showing the best few.
+ * Only the first NLU_INPUT_MAX bytes and 48 words are looked at. HD_EINVAL for bad arguments; otherwise HD_OK (HD_ENOMEM if a
  * scratch buffer cannot be had). */
 int geo_lookup(const geo_dir *d, const char *text, size_t len,
                geo_match *matches, int max, int *n);

@@ -21,11 +21,20 @@ typedef enum ingest_delivery {
     INGEST_QUEUE       /* a delivery worker sends them (real channels) */
 } ingest_delivery;
 
+/* What arrived. Everything is recorded; only an unfollow goes unanswered. */
+typedef enum ingest_kind {
+    INGEST_TEXT = 0,   /* a message to understand and answer */
+    INGEST_FOLLOW,     /* Zalo follow: greeting and menu */
+    INGEST_NONTEXT,    /* picture, sticker, ...: "please type your question" */
+    INGEST_UNFOLLOW    /* Zalo unfollow: recorded, nothing sent */
+} ingest_kind;
+
 typedef struct ingest_msg {
+    ingest_kind     kind;
     dlg_channel     channel;
     const char     *address;       /* contact's address on that channel */
     const char     *external_id;   /* provider's message id, or NULL */
-    const char     *text;          /* raw bytes as received */
+    const char     *text;          /* raw bytes as received ("" for events) */
     size_t          len;
     int64_t         now_ms;
     ingest_delivery delivery;

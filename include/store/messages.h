@@ -21,6 +21,10 @@ typedef struct store_message_new {
  * the provider retried, and the caller drops the message. */
 int store_message_add(store *s, const store_message_new *m, int64_t *id_out);
 
+/* The intent of an inbound message, known once the engine has read it
+ * (the row is written first so that a duplicate stops before any work). */
+int store_message_set_intent(store *s, int64_t id, const char *intent);
+
 /* Count of messages of a contact (tests, reports). */
 int store_message_count(store *s, int64_t contact_id, store_dir dir, int64_t *count);
 

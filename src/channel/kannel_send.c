@@ -170,7 +170,7 @@ int kannel_send(const kannel_cfg *cfg, const chan_outbound *m, chan_send_result 
     rc = httpc_do(&req, &resp, err, sizeof err);
     kannel_map_answer(resp.status, buf_str(&resp.body), rc, out);
     if (rc != HD_OK && err[0] && !strchr(err, '?') && !strstr(err, cfg->password))
-        snprintf(out->reason, sizeof out->reason, "sendsms not reached: %s", err);
+        snprintf(out->reason, sizeof out->reason, "sendsms not reached: %.130s", err);
     if (out->status == CHAN_RETRY && resp.retry_after_s > 0)
         out->retry_after_ms = (int64_t)resp.retry_after_s * 1000;
     if (out->status != CHAN_SENT)

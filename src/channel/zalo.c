@@ -26,7 +26,7 @@
 #define ZALO_STR_MAX     512
 #define ZALO_ANSWER_MAX  (16 * 1024)
 #define ZALO_TS_MAX      32
-#define ZALO_EXACT_MAX   9007199254740992.0      /* 2^53: doubles are exact below */
+#define ZALO_EXACT_MAX   9007199254740992.0      /* 2^53: below it a double is one integer */
 
 /* ---- inbound ------------------------------------------------------------ */
 
@@ -50,7 +50,7 @@ static int zp_idtext(const cJSON *it, char *out, size_t cap)
     }
     if (cJSON_IsNumber(it)) {
         double v = it->valuedouble;
-        if (v < 0 || v > ZALO_EXACT_MAX || v != floor(v))
+        if (v < 0 || v >= ZALO_EXACT_MAX || v != floor(v))
             return HD_EPARSE;
         snprintf(out, cap, "%.0f", v);
         return HD_OK;
@@ -226,11 +226,8 @@ int zalo_parse(const zalo_cfg *cfg, const chan_request *req, chan_inbound *out,
     rc = zp_event(root, name->valuestring, ts, out, err, errlen);
 out:
     cJSON_Delete(root);
-    if (rc) {
-        chan_event keep = out->event;
-        memset(out, 0, sizeof *out);
-        out->event = keep;
-    }
+    if (rc)
+        memset(out, 0, sizeof *out);   /* nothing half-parsed reaches ingest */
     return rc;
 }
 

@@ -252,6 +252,7 @@ out:
 /* A refresh with backoff; mutex held. */
 static int zt_refresh_locked(zalo_token *t, int64_t now_ms, char *err, size_t errlen)
 {
+    char why[256] = "";
     int rc;
 
     if (!t->cur.refresh[0])
@@ -260,15 +261,18 @@ static int zt_refresh_locked(zalo_token *t, int64_t now_ms, char *err, size_t er
         return hd_seterr(err, errlen, HD_ERETRY,
                          "zalo token: last refresh failed, next attempt in %" PRId64 " s",
                          (t->next_try_ms - now_ms + 999) / 1000);
-    rc = zt_exchange(t, now_ms, err, errlen);
+    rc = zt_exchange(t, now_ms, why, sizeof why);
     if (rc && !t->pending) {
+        /* Every delivery thread would otherwise hit the OAuth server again. */
         t->next_try_ms = now_ms + ZALO_TOKEN_BACKOFF_MS;
-        log_warn("%s", err && *err ? err : "zalo: token refresh failed");
+        log_warn("zalo: token refresh failed: %s", why);
     } else if (rc) {
-        log_error("%s", err && *err ? err : "zalo: new token pair not stored");
+        log_error("zalo: %s", why);
     } else {
         t->next_try_ms = 0;
     }
+    if (rc)
+        hd_seterr(err, errlen, rc, "%s", why);
     return rc;
 }
 

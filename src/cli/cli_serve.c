@@ -27,14 +27,23 @@ int cli_serve(int argc, char **argv)
 
     if (cli_open_app(&a, 0) != 0)
         return 1;
+    if (app_channels_start(&a, err, sizeof err) != 0) {
+        log_error("serve: %s", err);
+        app_close(&a);
+        return 1;
+    }
     if (http_server_start(&a, &srv, err, sizeof err) != 0) {
         log_error("serve: %s", err);
+        app_channels_stop(&a);
         app_close(&a);
         return 1;
     }
     sigwait(&sigs, &sig);
     log_info("serve: signal %d, stopping", sig);
+    /* Stop taking requests first, then let the workers finish the message
+     * they are sending; what is still queued waits for the next start. */
     http_server_stop(srv);
+    app_channels_stop(&a);
     app_close(&a);
     return 0;
 }

@@ -126,5 +126,12 @@ int settings_load(settings *s, const char *env_file, char *err, size_t errlen)
         return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_HTTP_THREADS must be 1..256");
     if (s->http_max_conns < 16 || s->http_max_conns > 100000)
         return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_HTTP_MAX_CONNECTIONS must be 16..100000");
+    if (s->outbox_max_attempts < 1 || s->outbox_lease_ms < 1000 || s->outbox_backoff_max_ms < 1000)
+        return hd_seterr(err, errlen, HD_ECONFIG,
+                         "HELPDESK_OUTBOX_*: attempts >= 1, lease and back-off >= 1000 ms");
+    if (s->sms_rate_per_s < 1 || s->zalo_rate_per_s < 1)
+        return hd_seterr(err, errlen, HD_ECONFIG, "SMS_RATE_PER_S and ZALO_RATE_PER_S must be >= 1");
+    if (s->send_timeout_ms < 100)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_SEND_TIMEOUT_MS must be >= 100");
     return HD_OK;
 }

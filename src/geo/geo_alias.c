@@ -1,6 +1,7 @@
 /* geo_alias.c -- what people call provinces besides their names: "HN",
  * "TPHCM", "Sài Gòn", "Vũng Tàu" for the old Bà Rịa - Vũng Tàu, spellings
- * that folding alone does not bring together ("Đắc Lắc").
+ * that folding alone does not bring together ("Đắc Lắc"). Spacing needs no
+ * entry: "TP HCM", "tphcm" and "Daklak" meet their names anyway.
  *
  * Abbreviations that stand for several provinces map to all of them ("ĐN":
  * Đà Nẵng and Đồng Nai); the commune named with it then picks one. Ones
@@ -20,7 +21,6 @@ static const struct {
     { "01", 0, "Hà Tây" },          /* merged into Hà Nội in 2008, still said */
     { "79", 0, "HCM" },
     { "79", 0, "TPHCM" },
-    { "79", 0, "TP HCM" },
     { "79", 0, "Sài Gòn" },
     { "79", 0, "SG" },
     { "48", 0, "ĐN" },
@@ -29,7 +29,6 @@ static const struct {
     { "46", 0, "Thừa Thiên Huế" },
     { "46", 0, "TT Huế" },
     { "66", 0, "Đắc Lắc" },
-    { "66", 0, "Đắk Lăk" },
     { "77", 1, "BRVT" },
     { "77", 1, "Vũng Tàu" },
     { "77", 1, "Bà Rịa" },

@@ -127,7 +127,7 @@ int geo_dir_add_name(geo_dir *d, const geo_toks *t, int from, int kind,
                      int word, int target);
 /* geo_alias.c: the nicknames of provinces (HN, TPHCM, Sài Gòn ...). */
 int geo_alias_add_all(geo_dir *d, geo_scratch *s, geo_toks *t);
-/* geo_lookup.c: the type word that toks[i..i+len) spells, or GEO_W_NONE. */
+/* geo_words.c: the type word that toks[i..i+len) spells, or GEO_W_NONE. */
 int geo_word_at(const geo_toks *t, int i, int *len);
 
 #endif

@@ -15,7 +15,7 @@
  * The scores below are additive and were set so that the cases in
  * tests/unit/test_geo_communes.c come out in the intended order; they
  * decide the order and whether the best is sure enough, nothing else. */
-#include "geo_internal.h"
+#include "geo_query.h"
 #include "core/err.h"
 
 #include <stdlib.h>
@@ -46,256 +46,27 @@ enum {
     GEO_S_MARGIN = 20         /* ... and this far ahead of the next */
 };
 
-#define GEO_ALT_MAX  24
-#define GEO_HIT_MAX  1024
-#define GEO_MEN_MAX  64
-#define GEO_CAND_MAX 512
-#define GEO_NO_COST  99
-
-static const struct {
-    const char *w[3];
-    int n, word;
-} geo_words[] = {
-    /* longer first, so "thị xã" is not read as "xã" */
-    { { "to", "dan", "pho" }, 3, GEO_W_VILLAGE },
-    { { "thi", "tran" }, 2, GEO_W_THI_TRAN },
-    { { "dac", "khu" }, 2, GEO_W_DAC_KHU },
-    { { "thi", "xa" }, 2, GEO_W_THI_XA },
-    { { "thanh", "pho" }, 2, GEO_W_THANH_PHO },
-    { { "thu", "do" }, 2, GEO_W_TINH },
-    { { "khu", "pho" }, 2, GEO_W_VILLAGE },
-    { { "xa" }, 1, GEO_W_XA },
-    { { "x" }, 1, GEO_W_XA },
-    { { "phuong" }, 1, GEO_W_PHUONG },
-    { { "p" }, 1, GEO_W_PHUONG },
-    { { "ph" }, 1, GEO_W_PHUONG },
-    { { "tt" }, 1, GEO_W_THI_TRAN },
-    { { "dk" }, 1, GEO_W_DAC_KHU },
-    { { "quan" }, 1, GEO_W_QUAN },
-    { { "q" }, 1, GEO_W_QUAN },
-    { { "huyen" }, 1, GEO_W_HUYEN },
-    { { "h" }, 1, GEO_W_HUYEN },
-    { { "tx" }, 1, GEO_W_THI_XA },
-    { { "tp" }, 1, GEO_W_THANH_PHO },
-    { { "tinh" }, 1, GEO_W_TINH },
-    { { "thon" }, 1, GEO_W_VILLAGE },
-    { { "ap" }, 1, GEO_W_VILLAGE },
-    { { "xom" }, 1, GEO_W_VILLAGE },
-    { { "ban" }, 1, GEO_W_VILLAGE },
-    { { "to" }, 1, GEO_W_VILLAGE },
-    { { "khom" }, 1, GEO_W_VILLAGE },
-    { { "buon" }, 1, GEO_W_VILLAGE },
-    { { "kp" }, 1, GEO_W_VILLAGE },
-    { { "tdp" }, 1, GEO_W_VILLAGE },
-    { { "khu" }, 1, GEO_W_VILLAGE },
-};
-#define GEO_NWORDS ((int)(sizeof(geo_words) / sizeof(geo_words[0])))
-
-static int geo_word_is(const geo_toks *t, int i, int k)
-{
-    int j;
-
-    if (i < 0 || i + geo_words[k].n > t->n)
-        return 0;
-    for (j = 0; j < geo_words[k].n; j++) {
-        if ((j > 0 && t->brk[i + j]) || strcmp(t->tok[i + j], geo_words[k].w[j]) != 0)
-            return 0;
-    }
-    return 1;
-}
-
-int geo_word_at(const geo_toks *t, int i, int *len)
-{
-    int k;
-
-    for (k = 0; k < GEO_NWORDS; k++) {
-        if (geo_word_is(t, i, k)) {
-            *len = geo_words[k].n;
-            return geo_words[k].word;
-        }
-    }
-    *len = 0;
-    return GEO_W_NONE;
-}
-
-/* The type word that ends right before word i (no comma between). */
-static int geo_word_before(const geo_toks *t, int i)
-{
-    int k;
-
-    if (i <= 0 || t->brk[i])
-        return GEO_W_NONE;
-    for (k = 0; k < GEO_NWORDS; k++)
-        if (geo_word_is(t, i - geo_words[k].n, k))
-            return geo_words[k].word;
-    return GEO_W_NONE;
-}
-
-typedef struct geo_alt { int vid, cost; } geo_alt;
-
-typedef struct geo_hit {
-    int name;
-    unsigned char start, len, cost, word;
-} geo_hit;
-
-typedef struct geo_mention {      /* a province or old district the text names */
-    int province;                 /* the current province it means */
-    int oldprov;                  /* named by its pre-2025 name: which, else -1 */
-    int district;                 /* an old district: which, else -1 */
-    unsigned char start, len;
-} geo_mention;
-
-typedef struct geo_cand {
-    int commune, province, old, score, cost;
-    unsigned flags;
-} geo_cand;
-
-typedef struct geo_query {
-    geo_scratch s;
-    geo_toks t;
-    int vid[GEO_TOK_MAX];
-    geo_alt alt[GEO_TOK_MAX][GEO_ALT_MAX];
-    int nalt[GEO_TOK_MAX];
-    geo_hit hit[GEO_HIT_MAX];
-    int nhit, nexact;
-    geo_mention men[GEO_MEN_MAX];
-    int nmen;
-    geo_cand cand[GEO_CAND_MAX];
-    int ncand;
-    int commune_word;       /* some name follows "xã", "phường" ... */
-} geo_query;
-
-static void geo_add_hit(geo_query *q, int name, int start, int len, int cost)
-{
-    geo_hit *h;
-
-    if (q->nhit == GEO_HIT_MAX)
-        return;     /* the text is mostly noise by then; what we have will do */
-    h = &q->hit[q->nhit++];
-    h->name = name;
-    h->start = (unsigned char)start;
-    h->len = (unsigned char)len;
-    h->cost = (unsigned char)cost;
-    h->word = (unsigned char)geo_word_before(&q->t, start);
-}
-
-static void geo_exact_hits(const geo_dir *d, geo_query *q)
-{
-    char key[GEO_NAME_TOK * GEO_TOK_LEN + 1];
-    int i, l;
-
-    for (i = 0; i < q->t.n; i++) {
-        size_t klen = 0;
-        for (l = 1; l <= GEO_NAME_TOK && i + l <= q->t.n; l++) {
-            int nm;
-            if (l > 1 && q->t.brk[i + l - 1])
-                break;
-            memcpy(key + klen, q->t.tok[i + l - 1], q->t.len[i + l - 1]);
-            klen += q->t.len[i + l - 1];
-            key[klen] = '\0';
-            for (nm = geo_map_get(&d->key_map, key); nm >= 0; nm = d->names[nm].next)
-                geo_add_hit(q, nm, i, l, 0);
-        }
-    }
-    q->nexact = q->nhit;
-}
-
-/* Vocabulary words within reach of word j (1 edit for 3-5 letters, 2 for
- * longer; short words and numbers must be exact). */
-static void geo_fuzzy_alts(const geo_dir *d, geo_query *q, int j)
-{
-    int len = q->t.len[j], max = len <= 2 ? 0 : len <= 5 ? 1 : 2, v;
-    const char *w = q->t.tok[j];
-
-    if (!max || (w[0] >= '0' && w[0] <= '9'))
-        return;
-    for (v = 0; v < d->nvocab; v++) {
-        int dist, k, worst = -1;
-        if (v == q->vid[j] || abs((int)d->vocab_len[v] - len) > max)
-            continue;
-        dist = geo_edit_distance(w, len, d->vocab[v], d->vocab_len[v], max);
-        if (dist > max)
-            continue;
-        if (q->nalt[j] < GEO_ALT_MAX) {
-            q->alt[j][q->nalt[j]].vid = v;
-            q->alt[j][q->nalt[j]++].cost = dist;
-            continue;
-        }
-        for (k = 0; k < GEO_ALT_MAX; k++)
-            if (q->alt[j][k].cost > dist && (worst < 0 || q->alt[j][k].cost > q->alt[j][worst].cost))
-                worst = k;
-        if (worst >= 0) {
-            q->alt[j][worst].vid = v;
-            q->alt[j][worst].cost = dist;
-        }
-    }
-}
-
-static int geo_alt_cost(const geo_query *q, int j, int vid)
-{
-    int k;
-
-    for (k = 0; k < q->nalt[j]; k++)
-        if (q->alt[j][k].vid == vid)
-            return q->alt[j][k].cost;
-    return GEO_NO_COST;
-}
-
-/* Edits a whole name may need: none up to 4 letters, 1 up to 8, else 2;
- * a one-word name at most 1. */
-static int geo_budget(const geo_name *nm)
-{
-    size_t n = strlen(nm->key);
-
-    return n <= 4 ? 0 : n <= 8 || nm->ntok == 1 ? 1 : 2;
-}
-
-static void geo_fuzzy_hits(const geo_dir *d, geo_query *q)
-{
-    int i, j, a, n = q->t.n;
-
-    q->nhit = q->nexact;
-    for (i = 0; i < n; i++) {
-        int reach = 0;
-        for (j = i; j < n && j < i + GEO_NAME_TOK && !reach; j++) {
-            if (j > i && q->t.brk[j])
-                break;
-            reach = q->nalt[j] > (q->vid[j] >= 0);
-        }
-        if (!reach)
-            continue;
-        for (a = 0; a < q->nalt[i]; a++) {
-            int w = q->alt[i][a].vid, k;
-            for (k = d->first_off[w]; k < d->first_off[w + 1]; k++) {
-                const geo_name *nm = &d->names[d->first_names[k]];
-                int m = nm->ntok, cost = q->alt[i][a].cost, budget = geo_budget(nm);
-                if (i + m > n || cost > budget)
-                    continue;
-                for (j = 1; j < m && cost <= budget; j++) {
-                    if (q->t.brk[i + j]) {
-                        cost = GEO_NO_COST;
-                        break;
-                    }
-                    cost += geo_alt_cost(q, i + j, d->toks[nm->tok_off + j]);
-                }
-                if (cost > 0 && cost <= budget)
-                    geo_add_hit(q, d->first_names[k], i, m, cost);
-            }
-        }
-    }
-}
-
 static int geo_is_commune_word(int w)
 {
     return w == GEO_W_XA || w == GEO_W_PHUONG || w == GEO_W_THI_TRAN ||
            w == GEO_W_DAC_KHU || w == GEO_W_VILLAGE;
 }
 
+static int geo_is_district_word(int w)
+{
+    return w == GEO_W_QUAN || w == GEO_W_HUYEN || w == GEO_W_THI_XA;
+}
+
+static int geo_overlap(int s1, int l1, int s2, int l2)
+{
+    return s1 < s2 + l2 && s2 < s1 + l1;
+}
+
 /* Provinces and old districts the text names. A name right after "xã" or
  * "thôn" is that commune or village, not the province it shares a name with. */
 static void geo_mentions(const geo_dir *d, geo_query *q)
 {
-    int i;
+    int i, j;
 
     q->nmen = 0;
     for (i = 0; i < q->nhit && q->nmen < GEO_MEN_MAX; i++) {
@@ -323,8 +94,11 @@ static void geo_mentions(const geo_dir *d, geo_query *q)
             m->province = d->oldprov[nm->target].province;
             m->oldprov = nm->target;
         } else if (nm->kind == GEO_K_DISTRICT) {
-            /* "Quận 5" needs its "quận"; a bare 5 is a number */
-            if ((nm->numeric && h->word != GEO_W_QUAN) || h->word == GEO_W_TINH)
+            /* "Quận 5" needs its "quận"; a bare 5 is a number. "Thị xã Sơn
+             * Tây" is not "Huyện Sơn Tây" of another province. */
+            if ((nm->numeric && h->word != GEO_W_QUAN) || h->word == GEO_W_TINH ||
+                (geo_is_district_word(h->word) && geo_is_district_word(nm->word) &&
+                 h->word != nm->word))
                 continue;
             m->province = d->dist[nm->target].province;
             m->district = nm->target;
@@ -333,11 +107,17 @@ static void geo_mentions(const geo_dir *d, geo_query *q)
         }
         q->nmen++;
     }
-}
-
-static int geo_overlap(int s1, int l1, int s2, int l2)
-{
-    return s1 < s2 + l2 && s2 < s1 + l1;
+    /* A district inside a province's name ("Lắk" in "Đắk Lắk") is not one. */
+    for (i = j = 0; i < q->nmen; i++) {
+        const geo_mention *m = &q->men[i];
+        int k, inside = 0;
+        for (k = 0; k < q->nmen && m->district >= 0 && !inside; k++)
+            inside = q->men[k].district < 0 && q->men[k].len > m->len &&
+                     geo_overlap(q->men[k].start, q->men[k].len, m->start, m->len);
+        if (!inside)
+            q->men[j++] = *m;
+    }
+    q->nmen = j;
 }
 
 /* Does h run into (not over) a province the text names? */
@@ -590,31 +370,6 @@ static int geo_best_commune(const geo_query *q)
         if (q->cand[i].commune >= 0 && q->cand[i].score > best)
             best = q->cand[i].score;
     return best;
-}
-
-/* Is there a word that no name of two words or more, no province or
- * district and no type word accounts for? Only then is it worth trying
- * close words for every word. */
-static int geo_unexplained(const geo_dir *d, const geo_query *q)
-{
-    unsigned char covered[GEO_TOK_MAX] = { 0 };
-    int i, j, len;
-
-    for (i = 0; i < q->nexact; i++) {
-        const geo_hit *h = &q->hit[i];
-        const geo_name *nm = &d->names[h->name];
-        if (h->len >= 2 || (nm->kind != GEO_K_COMMUNE && nm->kind != GEO_K_OLD))
-            memset(covered + h->start, 1, h->len);
-    }
-    for (i = 0; i < q->t.n; i++) {
-        if (geo_word_at(&q->t, i, &len) != GEO_W_NONE)
-            for (j = i; j < i + len; j++)
-                covered[j] = 1;
-    }
-    for (i = 0; i < q->t.n; i++)
-        if (!covered[i] && q->t.len[i] >= 3 && !(q->t.tok[i][0] >= '0' && q->t.tok[i][0] <= '9'))
-            return 1;
-    return 0;
 }
 
 static int geo_cand_cmp(const void *pa, const void *pb)

@@ -16,6 +16,11 @@ static const route routes[] = {
     { "GET",  "/healthz",          http_health },
     { "HEAD", "/healthz",          http_health },
     { "POST", "/api/v1/simulate",  http_simulate },
+    { "GET",  "/webhooks/kannel",  http_kannel_inbound },
+    { "POST", "/webhooks/kannel",  http_kannel_inbound },
+    { "GET",  "/webhooks/kannel/dlr", http_kannel_dlr },
+    { "POST", "/webhooks/kannel/dlr", http_kannel_dlr },
+    { "POST", "/webhooks/zalo",    http_zalo_inbound },
 };
 
 static int path_matches(const char *pattern, const char *path)

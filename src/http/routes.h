@@ -12,5 +12,8 @@ int http_route(const char *method, const char *path, http_handler *out,
 /* Handlers, one file per resource. */
 int http_health(const http_req *req, http_resp *resp);
 int http_simulate(const http_req *req, http_resp *resp);
+int http_kannel_inbound(const http_req *req, http_resp *resp);
+int http_kannel_dlr(const http_req *req, http_resp *resp);
+int http_zalo_inbound(const http_req *req, http_resp *resp);
 
 #endif

@@ -6,6 +6,7 @@
 #include "store/contacts.h"
 #include "store/help.h"
 #include "store/messages.h"
+#include "store/outbox.h"
 
 #include <string.h>
 
@@ -56,6 +57,7 @@ static int store_replies(store *s, const store_contact *c, const ingest_msg *in,
                          const dlg_result *r, char *err, size_t errlen)
 {
     char text[DLG_TEXT_MAX * 2];
+    int64_t message_id;
     int rc;
 
     for (int i = 0; i < r->n_replies; i++) {
@@ -70,11 +72,54 @@ static int store_replies(store *s, const store_contact *c, const ingest_msg *in,
         rc = dlg_render(&r->replies[i], in->channel, text, sizeof text);
         if (rc && rc != HD_ETOOBIG)
             return hd_seterr(err, errlen, rc, "render reply %d: %s", i, hd_strerror(rc));
-        rc = store_message_add(s, &m, NULL);
+        rc = store_message_add(s, &m, &message_id);
         if (rc)
             return hd_seterr(err, errlen, rc, "store reply: %s", hd_strerror(rc));
+        if (in->delivery != INGEST_QUEUE)
+            continue;
+        /* Same transaction as the inbound row and the state: either the
+         * citizen's message is recorded with its answers queued, or neither. */
+        outbox_new o = {
+            .contact_id = c->id,
+            .message_id = message_id,
+            .channel = c->channel,
+            .address = c->address,
+            .text = text,
+            .priority = OUTBOX_REPLY,
+        };
+        rc = outbox_enqueue(s, &o, in->now_ms, NULL);
+        if (rc)
+            return hd_seterr(err, errlen, rc, "queue reply: %s", hd_strerror(rc));
     }
     return HD_OK;
+}
+
+/* The inbound row's status tells what arrived. */
+static const char *const kind_status[] = {
+    [INGEST_TEXT] = "received",
+    [INGEST_FOLLOW] = "follow",
+    [INGEST_NONTEXT] = "non_text",
+    [INGEST_UNFOLLOW] = "unfollow",
+};
+
+/* The engine's answer to what arrived; an unfollow gets none. */
+static int ingest_step(const dlg_flow *flow, const nlu_model *model, const dlg_state *st,
+                       const ingest_msg *in, dlg_result *out)
+{
+    switch (in->kind) {
+    case INGEST_TEXT:
+        return dlg_step(flow, model, st, in->text, in->len, out);
+    case INGEST_FOLLOW:
+        return dlg_on_event(flow, st, DLG_EV_FOLLOW, out);
+    case INGEST_NONTEXT:
+        return dlg_on_event(flow, st, DLG_EV_NONTEXT, out);
+    case INGEST_UNFOLLOW:
+        memset(out, 0, sizeof *out);
+        out->state = *st;
+        out->nlu.intent = NLU_UNKNOWN;
+        return HD_OK;
+    }
+    return HD_EINVAL;
 }
 
 int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
@@ -87,7 +132,8 @@ int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
     const char *chname;
     int rc;
 
-    if (!s || !flow || !model || !in || !out || !in->address || !in->text)
+    if (!s || !flow || !model || !in || !out || !in->address || !in->text ||
+        (unsigned)in->kind > INGEST_UNFOLLOW)
         return HD_EINVAL;
     memset(out, 0, sizeof *out);
     chname = dlg_channel_name(in->channel);
@@ -110,7 +156,7 @@ int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
             .channel = c.channel,
             .external_id = in->external_id,
             .text = in->text,
-            .status = "received",
+            .status = kind_status[in->kind],
             .created_at = in->now_ms,
         };
         rc = store_message_add(s, &m, &out->message_id);
@@ -127,12 +173,19 @@ int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
 
     if (dlg_state_decode(c.state, &st) != HD_OK && c.state[0])
         log_warn("ingest: contact %lld had an unreadable state; starting over", (long long)c.id);
-    rc = dlg_step(flow, model, &st, in->text, in->len, &out->step);
+    rc = ingest_step(flow, model, &st, in, &out->step);
     if (rc) {
         hd_seterr(err, errlen, rc, "dialogue step: %s", hd_strerror(rc));
         goto out;
     }
 
+    if (in->kind == INGEST_TEXT) {
+        rc = store_message_set_intent(s, out->message_id, nlu_intent_id(out->step.nlu.intent));
+        if (rc) {
+            hd_seterr(err, errlen, rc, "inbound intent: %s", hd_strerror(rc));
+            goto out;
+        }
+    }
     if (out->step.help != DLG_HELP_NONE) {
         rc = store_help_add(s, c.id, out->message_id, help_intent(&out->step),
                             out->step.help == DLG_HELP_PERSON ? "person" : "bot",

@@ -180,19 +180,20 @@ static const char *abbrev_lookup(const char *t)
     return NULL;
 }
 
-/* Two raw tokens written apart that mean one thing. */
+/* Two or three raw tokens written apart that mean one thing. */
 typedef struct merge {
-    const char *a, *b, *to;
+    const char *a, *b, *c, *to;
 } merge;
 
 static const merge merges[] = {
-    { "vn", "eid", "vneid" },
-    { "vn", "id", "vneid" },
-    { "vn", "ied", "vneid" },
-    { "v", "neid", "vneid" },
-    { "vne", "id", "vneid" },
-    { "a", "lo", "alo" },
-    { "i", "phone", "iphone" },
+    { "vn", "e", "id", "vneid" },               /* "VN-eID" */
+    { "vn", "eid", NULL, "vneid" },
+    { "vn", "id", NULL, "vneid" },
+    { "vn", "ied", NULL, "vneid" },
+    { "v", "neid", NULL, "vneid" },
+    { "vne", "id", NULL, "vneid" },
+    { "a", "lo", NULL, "alo" },
+    { "i", "phone", NULL, "iphone" },
 };
 
 /* "ca" is "công an" before a kind of commune or province. */
@@ -269,6 +270,25 @@ static int only_final_after(const char *s)
     return 1;
 }
 
+/* Cheap test first: does t hold anything Telex would have turned into a
+ * mark (w, dd, a doubled vowel, a tone key after a vowel)? Most words do not. */
+static int telex_signal(const char *t)
+{
+    int vowel = 0;
+
+    if (t[0] == 'd' && t[1] == 'd')
+        return 1;
+    for (const char *p = t; *p; p++) {
+        if (*p == 'w' || (vowel && is_tone_key(*p)))
+            return vowel || *p == 'w';
+        if ((*p == 'a' || *p == 'e' || *p == 'o') && p[1] == *p)
+            return 1;
+        if (is_vowel(*p))
+            vowel = 1;
+    }
+    return 0;
+}
+
 /* Decode t (NUL-terminated, < 32 bytes) in place; 1 when it changed into a
  * syllable. */
 static int telex_decode(char *t)
@@ -277,7 +297,7 @@ static int telex_decode(char *t)
     size_t n = strlen(t), o = 0, i = 0;
     int seen_vowel = 0, toned = 0;
 
-    if (n < 2 || n >= sizeof d || !strpbrk(t, "aeiouy") || is_syllable(t))
+    if (n < 2 || n >= sizeof d || !telex_signal(t) || is_syllable(t))
         return 0;
     if (t[0] == 'd' && t[1] == 'd')
         i = 1;                                  /* dd -> đ */
@@ -385,7 +405,7 @@ size_t nlu_rewrite(const char *raw, const nlu_rawtok *tok, size_t ntok,
                    const int32_t *cps, char *out, size_t cap)
 {
     out_buf o = { out, 0, cap, 0, NULL, 0 };
-    char t[32], next[32];
+    char t[32], next[32], third[32];
 
     if (cap == 0)
         return 0;
@@ -401,13 +421,19 @@ size_t nlu_rewrite(const char *raw, const nlu_rawtok *tok, size_t ntok,
         tok_copy(raw, &tok[i], t, sizeof t);
         if (i + 1 < ntok) {
             tok_copy(raw, &tok[i + 1], next, sizeof next);
+            if (i + 2 < ntok)
+                tok_copy(raw, &tok[i + 2], third, sizeof third);
+            else
+                third[0] = '\0';
             for (size_t m = 0; m < sizeof merges / sizeof merges[0]; m++) {
-                if (strcmp(merges[m].a, t) == 0 && strcmp(merges[m].b, next) == 0) {
-                    put(&o, merges[m].to);
-                    merged = 1;
-                    i++;
-                    break;
-                }
+                const merge *g = &merges[m];
+                if (strcmp(g->a, t) != 0 || strcmp(g->b, next) != 0 ||
+                    (g->c && strcmp(g->c, third) != 0))
+                    continue;
+                put(&o, g->to);
+                merged = 1;
+                i += g->c ? 2 : 1;
+                break;
             }
             if (merged)
                 continue;

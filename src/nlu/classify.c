@@ -64,6 +64,7 @@ static int set_result(nlu_result *out, nlu_intent i, double score)
 int nlu_classify(const nlu_model *m, const nlu_text *t, nlu_result *out)
 {
     uint64_t feat[NLU_FEAT_MAX];
+    float acc[NLU_ROW];
     double z[C], norm = 0, max, sum = 0;
     size_t n, known = 0, known_words = 0;
     int best = NLU_UNKNOWN;
@@ -82,10 +83,10 @@ int nlu_classify(const nlu_model *m, const nlu_text *t, nlu_result *out)
         return set_result(out, NLU_OPT_OUT, 1.0);
 
     n = nlu_features(t->folded, t->folded_len, feat, NLU_FEAT_MAX);
-    for (int c = 0; c < C; c++)
-        z[c] = 0;
+    for (int c = 0; c < NLU_ROW; c++)
+        acc[c] = 0;
     for (size_t k = 0; k < n; k++) {
-        double v = nlu_feature_weight(feat[k]);
+        float v = (float)nlu_feature_weight(feat[k]);
         const float *w = nlu_model_row(m, feat[k]);
         /* Unseen features count in the norm: a message made mostly of words
          * never seen in training gets less confident answers. */
@@ -95,8 +96,8 @@ int nlu_classify(const nlu_model *m, const nlu_text *t, nlu_result *out)
         known++;
         if (NLU_FEAT_KIND(feat[k]) == NLU_FK_WORD)
             known_words++;
-        for (int c = 0; c < C; c++)
-            z[c] += w[c] * v;
+        for (int c = 0; c < NLU_ROW; c++)
+            acc[c] += w[c] * v;
     }
     /* Not one word that any example uses, or hardly anything known: gibberish,
      * another language, or a long text about something else. Questions of
@@ -107,7 +108,7 @@ int nlu_classify(const nlu_model *m, const nlu_text *t, nlu_result *out)
     norm = norm > 0 ? sqrt(norm) : 1;
     max = -1e300;
     for (int c = 0; c < C; c++) {
-        z[c] = m->bias[c] + z[c] / norm;
+        z[c] = m->bias[c] + acc[c] / norm;
         if (z[c] > max) {
             max = z[c];
             best = c;

@@ -41,10 +41,13 @@ enum { NLU_FK_WORD, NLU_FK_PAIR, NLU_FK_CHAR, NLU_FK_SKIP };
 size_t nlu_features(const char *folded, size_t len, uint64_t *feat, size_t max);
 double nlu_feature_weight(uint64_t h);
 
-/* The training examples: one per line of messages/intents/<intent>.txt. */
+/* The training examples: one per line of messages/intents/<intent>.txt,
+ * then for each a copy with polite words around it (_prefixes.txt,
+ * _suffixes.txt); base is the index of the line a copy was made from. */
 typedef struct nlu_example {
     nlu_intent intent;
     char *folded;
+    size_t base;
 } nlu_example;
 
 typedef struct nlu_exset {
@@ -56,12 +59,17 @@ int  nlu_exset_load(const char *messages_dir, nlu_exset *set, char *err, size_t 
 void nlu_exset_free(nlu_exset *set);
 
 /* A linear model over hashed features: one row of weights per feature seen
- * in training, found through an open-addressing table of the hashes. */
+ * in training, found through an open-addressing table of the hashes. Rows
+ * are NLU_ROW floats wide (the lanes past NLU_INTENT_COUNT stay 0) so that
+ * compilers turn the loops over a row into vector instructions. */
+#define NLU_ROW 32
+_Static_assert(NLU_INTENT_COUNT <= NLU_ROW, "NLU_ROW too small for the intents");
+
 struct nlu_model {
     size_t    mask;             /* slots - 1 */
     uint64_t *keys;             /* 0 = empty slot */
     uint32_t *rows;             /* slot -> row of w */
-    float    *w;                /* nfeat * NLU_INTENT_COUNT */
+    float    *w;                /* nfeat * NLU_ROW */
     size_t    nfeat;
     float     bias[NLU_INTENT_COUNT];
     double    min_score;        /* below this the answer is NLU_UNKNOWN */

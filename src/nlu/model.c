@@ -18,11 +18,13 @@
 #define C NLU_INTENT_COUNT
 
 #ifndef NLU_EPOCHS
-#define NLU_EPOCHS 12
+#define NLU_EPOCHS 6
 #endif
 #ifndef NLU_LRATE
 #define NLU_LRATE 4.0
 #endif
+#define GRAD_MIN 1e-3f
+
 #ifndef NLU_MIN_SCORE
 #define NLU_MIN_SCORE 0.40
 #endif
@@ -47,26 +49,63 @@ const float *nlu_model_row(const nlu_model *m, uint64_t h)
 
     while (m->keys[s]) {
         if (m->keys[s] == h)
-            return m->w + (size_t)m->rows[s] * C;
+            return m->w + (size_t)m->rows[s] * NLU_ROW;
         s = (s + 1) & m->mask;
     }
     return NULL;
 }
 
-/* Row of h, added when new. The table is sized for every feature occurrence
- * of the training set, so it cannot fill up. */
-static uint32_t model_intern(nlu_model *m, uint64_t h)
+static int table_alloc(nlu_model *m, size_t slots)
 {
-    size_t s = slot_of(m->mask, h);
+    m->mask = slots - 1;
+    m->keys = calloc(slots, sizeof *m->keys);
+    m->rows = calloc(slots, sizeof *m->rows);
+    return m->keys && m->rows ? HD_OK : HD_ENOMEM;
+}
 
-    while (m->keys[s]) {
+/* Double the table when half full, so that probes stay short. */
+static int table_grow(nlu_model *m)
+{
+    uint64_t *keys = m->keys;
+    uint32_t *rows = m->rows;
+    size_t slots = m->mask + 1;
+    int rc;
+
+    if ((rc = table_alloc(m, slots * 2)) != HD_OK) {
+        free(m->keys);
+        free(m->rows);
+        m->keys = keys;
+        m->rows = rows;
+        m->mask = slots - 1;
+        return rc;
+    }
+    for (size_t i = 0; i < slots; i++) {
+        size_t s;
+        if (!keys[i])
+            continue;
+        for (s = slot_of(m->mask, keys[i]); m->keys[s]; s = (s + 1) & m->mask)
+            ;
+        m->keys[s] = keys[i];
+        m->rows[s] = rows[i];
+    }
+    free(keys);
+    free(rows);
+    return HD_OK;
+}
+
+/* Row of h, added when new; -1 when out of memory. */
+static long model_intern(nlu_model *m, uint64_t h)
+{
+    size_t s;
+
+    if ((m->nfeat + 1) * 2 > m->mask + 1 && table_grow(m) != HD_OK)
+        return -1;
+    for (s = slot_of(m->mask, h); m->keys[s]; s = (s + 1) & m->mask)
         if (m->keys[s] == h)
             return m->rows[s];
-        s = (s + 1) & m->mask;
-    }
     m->keys[s] = h;
     m->rows[s] = (uint32_t)m->nfeat;
-    return (uint32_t)m->nfeat++;
+    return (long)m->nfeat++;
 }
 
 static int set_push(train_set *t, uint32_t row, float val)
@@ -96,24 +135,17 @@ static void set_free(train_set *t)
     free(t->label);
 }
 
-/* Features of every example into rows of m (whose table gets sized here). */
+/* Features of every example into rows of m. */
 static int build_set(const nlu_exset *set, const unsigned char *skip, nlu_model *m, train_set *t)
 {
     uint64_t feat[NLU_FEAT_MAX];
-    size_t total = 0, slots = 1024;
     int rc;
 
-    for (size_t i = 0; i < set->n; i++)
-        if (!skip || !skip[i])
-            total += nlu_features(set->ex[i].folded, strlen(set->ex[i].folded), feat, NLU_FEAT_MAX);
-    while (slots < total * 2)
-        slots *= 2;
-    m->mask = slots - 1;
-    m->keys = calloc(slots, sizeof *m->keys);
-    m->rows = calloc(slots, sizeof *m->rows);
+    if ((rc = table_alloc(m, 4096)) != HD_OK)
+        return rc;
     t->off = calloc(set->n + 1, sizeof *t->off);
     t->label = calloc(set->n, sizeof *t->label);
-    if (!m->keys || !m->rows || !t->off || !t->label)
+    if (!t->off || !t->label)
         return HD_ENOMEM;
 
     for (size_t i = 0; i < set->n; i++) {
@@ -127,10 +159,13 @@ static int build_set(const nlu_exset *set, const unsigned char *skip, nlu_model 
         norm = norm > 0 ? sqrt(norm) : 1;
         t->off[t->n] = t->len;
         t->label[t->n] = set->ex[i].intent;
-        for (size_t j = 0; j < k; j++)
-            if ((rc = set_push(t, model_intern(m, feat[j]),
-                               (float)(nlu_feature_weight(feat[j]) / norm))) != HD_OK)
+        for (size_t j = 0; j < k; j++) {
+            long row = model_intern(m, feat[j]);
+            if (row < 0)
+                return HD_ENOMEM;
+            if ((rc = set_push(t, (uint32_t)row, (float)(nlu_feature_weight(feat[j]) / norm))) != HD_OK)
                 return rc;
+        }
         t->n++;
     }
     t->off[t->n] = t->len;
@@ -149,10 +184,11 @@ static uint64_t xorshift(uint64_t *s)
  * step they happened at; the average over all steps is w - u / steps. */
 static int sgd(nlu_model *m, const train_set *t)
 {
-    float *u = calloc(m->nfeat * C, sizeof *u);
+    float *u = calloc(m->nfeat * NLU_ROW, sizeof *u);
     size_t *order = malloc((t->n ? t->n : 1) * sizeof *order);
     double ub[C] = { 0 };
-    float z[C];
+    float z[NLU_ROW], step[C];
+    int active[C], na;
     uint64_t seed = 0x9E3779B97F4A7C15ULL;
     double steps = 1;
 
@@ -173,38 +209,47 @@ static int sgd(nlu_model *m, const train_set *t)
         for (size_t oi = 0; oi < t->n; oi++) {
             size_t e = order[oi];
             float max = -1e30f, sum = 0, fsteps = (float)steps;
-            for (int c = 0; c < C; c++)
-                z[c] = m->bias[c];
+            for (int c = 0; c < NLU_ROW; c++)
+                z[c] = 0;
             for (size_t k = t->off[e]; k < t->off[e + 1]; k++) {
-                const float *w = m->w + (size_t)t->row[k] * C;
+                const float *w = m->w + (size_t)t->row[k] * NLU_ROW;
                 float v = t->val[k];
-                for (int c = 0; c < C; c++)
+                for (int c = 0; c < NLU_ROW; c++)
                     z[c] += w[c] * v;
             }
+            for (int c = 0; c < C; c++)
+                z[c] += m->bias[c];
             for (int c = 0; c < C; c++)
                 if (z[c] > max)
                     max = z[c];
             for (int c = 0; c < C; c++)
                 sum += (z[c] = expf(z[c] - max));
+            /* Only classes with a gradient worth the name are updated: once
+             * an example is learnt, its probabilities are ~0 or ~1 and the
+             * update would change nothing but cost most of the time. */
+            na = 0;
             for (int c = 0; c < C; c++) {
                 float g = z[c] / sum - (c == (int)t->label[e] ? 1.0f : 0.0f);
-                z[c] = (float)-lr * g;        /* the step for class c */
-                m->bias[c] += z[c];
-                ub[c] += steps * z[c];
+                if (g > -GRAD_MIN && g < GRAD_MIN)
+                    continue;
+                step[na] = (float)-lr * g;
+                active[na++] = c;
+                m->bias[c] += step[na - 1];
+                ub[c] += steps * step[na - 1];
             }
-            for (size_t k = t->off[e]; k < t->off[e + 1]; k++) {
-                float *w = m->w + (size_t)t->row[k] * C;
-                float *uw = u + (size_t)t->row[k] * C;
+            for (size_t k = t->off[e]; k < t->off[e + 1] && na > 0; k++) {
+                float *w = m->w + (size_t)t->row[k] * NLU_ROW;
+                float *uw = u + (size_t)t->row[k] * NLU_ROW;
                 float v = t->val[k], sv = fsteps * v;
-                for (int c = 0; c < C; c++) {
-                    w[c] += z[c] * v;
-                    uw[c] += z[c] * sv;
+                for (int a = 0; a < na; a++) {
+                    w[active[a]] += step[a] * v;
+                    uw[active[a]] += step[a] * sv;
                 }
             }
             steps += 1;
         }
     }
-    for (size_t k = 0; k < m->nfeat * C; k++)
+    for (size_t k = 0; k < m->nfeat * NLU_ROW; k++)
         m->w[k] -= (float)(u[k] / steps);
     for (int c = 0; c < C; c++)
         m->bias[c] -= (float)(ub[c] / steps);
@@ -229,7 +274,7 @@ int nlu_model_train(const nlu_exset *set, const unsigned char *skip, nlu_model *
     m->min_score = NLU_MIN_SCORE;
     if ((rc = build_set(set, skip, m, &t)) != HD_OK)
         goto out;
-    if (!(m->w = calloc(m->nfeat ? m->nfeat * C : 1, sizeof *m->w))) {
+    if (!(m->w = calloc(m->nfeat ? m->nfeat * NLU_ROW : 1, sizeof *m->w))) {
         rc = HD_ENOMEM;
         goto out;
     }

@@ -232,6 +232,11 @@ int nlu_normalize(const char *in, size_t len, nlu_text *out)
     for (size_t i = s; i < e; i++) {
         char a[4];
         int k = nlu_fold_cp(cps[i], 1, a);
+        /* "koNhanDcOTP", "VNeID": a capital after a small letter starts a
+         * word ("vne id" is merged back by nlu_rewrite). */
+        if (k > 0 && i > s && utf8proc_category(cps[i]) == UTF8PROC_CATEGORY_LU &&
+            utf8proc_category(cps[i - 1]) == UTF8PROC_CATEGORY_LL)
+            tok_close(&f);
         if (k > 0)
             tok_add(&f, a, k, i);
         else if (k == 0)

@@ -84,9 +84,13 @@ static const char SQL_RETRY[] =
 static const char SQL_FAILED[] =
     "UPDATE outbox SET status = ?3, last_error = ?4, lease_until = NULL,"
     " updated_at = ?2 WHERE id = ?1 AND status = 'sending'";
+/* A report may overtake the worker's own record of the send (Kannel can call
+ * the dlr-url before sendsms has answered us), and after a crash it is the
+ * only proof that an interrupted send went out: so 'sending' accepts it. */
 static const char SQL_REPORT[] =
-    "UPDATE outbox SET status = ?3, updated_at = ?2 WHERE id = ?1"
-    " AND (status = 'sent' OR (status = 'undelivered' AND ?3 = 'delivered'))";
+    "UPDATE outbox SET status = ?3, updated_at = ?2, sent_at = coalesce(sent_at, ?2),"
+    " lease_until = NULL WHERE id = ?1"
+    " AND (status IN ('sent', 'sending') OR (status = 'undelivered' AND ?3 = 'delivered'))";
 static const char SQL_STATUS[] = "SELECT status FROM outbox WHERE id = ?1";
 static const char SQL_MESSAGE[] =
     "UPDATE messages SET status = ?2"
@@ -317,6 +321,8 @@ static int bind_reason(sqlite3_stmt *st, int idx, const char *reason)
 
 int outbox_mark_sent(store *s, int64_t id, const char *provider_id, int64_t now_ms)
 {
+    /* A delivery report that came first already settled the row. */
+    static const char *const after_report[] = { "delivered", "undelivered", NULL };
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -333,7 +339,7 @@ int outbox_mark_sent(store *s, int64_t id, const char *provider_id, int64_t now_
         sqlite3_reset(st);
         return rc;
     }
-    return transition(s, id, st, "sent", NULL);
+    return transition(s, id, st, "sent", after_report);
 }
 
 int outbox_mark_retry(store *s, int64_t id, int64_t next_at, const char *reason, int64_t now_ms)

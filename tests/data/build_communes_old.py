@@ -119,6 +119,7 @@ def main(new_path, old_path, data_dir):
 
     rows = []
     dropped = 0
+    ambiguous = 0   # names kept with every district they could be in
     for u in new:
         if u["magoc"] == "0":
             continue
@@ -184,6 +185,8 @@ def main(new_path, old_path, data_dir):
                 pick = [c for c in cs if c[2] in home] or \
                        [max(cs, key=lambda c: votes.get(c[2], 0))]
                 cs = pick if len(pick) == 1 else cs
+                if len(cs) > 1:
+                    ambiguous += 1
             for c in cs:
                 rows.append((c[1], c[2], oprov[c[3]], code, c[0]))
 
@@ -203,8 +206,8 @@ def main(new_path, old_path, data_dir):
         seen.add((r[3], r[4]))
         out.write("\t".join(r) + "\n")
     out.close()
-    print("%d rows, %d old communes, %d items dropped" %
-          (len(seen), len({r[4] for r in rows}), dropped), file=sys.stderr)
+    print("%d rows, %d old communes, %d items dropped, %d ambiguous" %
+          (len(seen), len({r[4] for r in rows}), dropped, ambiguous), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -97,7 +98,8 @@ def tmp_root():
 
 
 def make_tmpdir(prefix="t"):
-    """A fresh directory under tmp_root(); kept after the run so its logs can be read."""
+    """A fresh directory under tmp_root(). Without $TEST_TMPDIR the private root is removed when
+    Reporter.finish() sees no failure (kept on failure, or with TEST_KEEP_TMP=1)."""
     return tempfile.mkdtemp(prefix=prefix + ".", dir=tmp_root())
 
 # ---------------------------------------------------------------------------------------------
@@ -592,4 +594,7 @@ class Reporter:
     def finish(self):
         self.note("%s: %d passed, %d failed in %.1fs"
                   % (self.name, self.passed, self.failed, time.monotonic() - self.started))
+        if not self.failed and _own_tmp and not os.environ.get("TEST_KEEP_TMP"):
+            _run_cleanups()                 # stop children before their logs go
+            shutil.rmtree(_own_tmp, ignore_errors=True)
         sys.exit(1 if self.failed else 0)

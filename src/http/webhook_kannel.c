@@ -1,0 +1,78 @@
+/* webhook_kannel.c -- GET|POST /webhooks/kannel (an SMS from a citizen,
+ * through smsbox) and GET|POST /webhooks/kannel/dlr (a delivery report).
+ *
+ * smsbox counts only 200/202 as success and retries anything else (when
+ * http-request-retry is set), so 200 is answered only once the message is
+ * committed, and a malformed request gets 400 (retrying cannot fix it). */
+#include "channel/kannel.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "routes.h"
+#include "store/outbox.h"
+#include "webhook.h"
+
+#include <stdlib.h>
+
+int http_kannel_inbound(const http_req *req, http_resp *resp)
+{
+    app_channel *ch = app_channel_get(req->app, "sms");
+    chan_inbound *in;
+    chan_request cr;
+    char err[256] = "";
+    int rc, dup = 0;
+
+    if (!ch || !ch->adapter)
+        return http_reply_error(resp, 503, "not_configured", "the SMS channel is not set up");
+    in = malloc(sizeof *in);
+    if (!in)
+        return HD_ENOMEM;
+    webhook_request(req, &cr);
+    rc = ch->adapter->parse(ch->adapter, &cr, in, err, sizeof err);
+    if (rc) {
+        log_warn("kannel: refused an inbound request: %s", err[0] ? err : hd_strerror(rc));
+        http_reply_error(resp, 400, "bad_request", err[0] ? err : "malformed Kannel request");
+        rc = HD_OK;
+        goto out;
+    }
+    rc = webhook_ingest(req, DLG_CH_SMS, in, &dup);
+    webhook_reply_ingested(resp, rc, dup);
+    rc = HD_OK;
+out:
+    free(in);
+    return rc;
+}
+
+/* Kannel's report bits: 1 delivered, 2 not delivered, 4 queued at the SMSC,
+ * 8 accepted by the SMSC, 16 rejected by the SMSC. Reports can come in any
+ * order and more than once; the outbox keeps only forward moves. */
+int http_kannel_dlr(const http_req *req, http_resp *resp)
+{
+    int64_t id = 0, now = clock_now_ms();
+    chan_request cr;
+    int bits = 0, rc;
+    store *s;
+    cJSON *o;
+
+    webhook_request(req, &cr);
+    if (kannel_parse_dlr(&cr, &id, &bits) != HD_OK)
+        return http_reply_error(resp, 400, "bad_request", "outbox and status are required");
+    s = app_store_acquire(req->app);
+    if (bits & 1)
+        rc = outbox_mark_report(s, id, 1, now);
+    else if (bits & (2 | 16))
+        rc = outbox_mark_report(s, id, 0, now);
+    else   /* 4 / 8: the gateway has it, which settles an interrupted send */
+        rc = outbox_mark_sent(s, id, NULL, now);
+    app_store_release(req->app, s);
+    if (rc == HD_EBUSY)
+        return http_reply_error(resp, 503, "busy", "try again later");
+    /* An unknown id or a report that changes nothing is still answered 200:
+     * asking Kannel to repeat it would not make it more useful. */
+    if (rc && rc != HD_ENOTFOUND && rc != HD_ESTATE)
+        return rc;
+    log_debug("kannel: report %d for outbox %lld", bits, (long long)id);
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "status", rc == HD_OK ? "recorded" : "ignored");
+    return http_reply_json(resp, 200, o);
+}

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#define WORD_MAX 32     /* longer tokens are passed through as they are */
+
 typedef struct abbrev {
     const char *from, *to;
 } abbrev;
@@ -280,7 +282,7 @@ static int telex_signal(const char *t)
         return 1;
     for (const char *p = t; *p; p++) {
         if (*p == 'w' || (vowel && is_tone_key(*p)))
-            return vowel || *p == 'w';
+            return 1;
         if ((*p == 'a' || *p == 'e' || *p == 'o') && p[1] == *p)
             return 1;
         if (is_vowel(*p))
@@ -289,15 +291,15 @@ static int telex_signal(const char *t)
     return 0;
 }
 
-/* Decode t (NUL-terminated, < 32 bytes) in place; 1 when it changed into a
- * syllable. */
+/* Decode t (NUL-terminated, in a buffer of WORD_MAX bytes) in place; 1 when
+ * it changed into a syllable. */
 static int telex_decode(char *t)
 {
-    char d[32];
+    char d[WORD_MAX + 2];       /* "w" + vowel at the start grows by one */
     size_t n = strlen(t), o = 0, i = 0;
     int seen_vowel = 0, toned = 0;
 
-    if (n < 2 || n >= sizeof d || !telex_signal(t) || is_syllable(t))
+    if (n < 2 || n >= WORD_MAX || !telex_signal(t) || is_syllable(t))
         return 0;
     if (t[0] == 'd' && t[1] == 'd')
         i = 1;                                  /* dd -> đ */
@@ -323,7 +325,7 @@ static int telex_decode(char *t)
         d[o++] = c;
     }
     d[o] = '\0';
-    if (strcmp(d, t) == 0 || !is_syllable(d))
+    if (o >= WORD_MAX || strcmp(d, t) == 0 || !is_syllable(d))
         return 0;
     memcpy(t, d, o + 1);
     return 1;
@@ -391,13 +393,18 @@ static void tok_copy(const char *raw, const nlu_rawtok *t, char *dst, size_t cap
     dst[n] = '\0';
 }
 
-/* "hong" is "không" when typed plain or as "hông", but "hỏng" (broken) keeps
- * its meaning, as does plain "hong" after "bị", "hư", "đã". */
+/* "hong" is "không" when typed plain or as "hông", but "hỏng" (broken) and
+ * "Hồng" (a name) keep their meaning, as does plain "hong" after "bị", "hư",
+ * "đã". The o as typed tells which. */
 static int hong_is_khong(const nlu_rawtok *t, const int32_t *cps, const out_buf *o)
 {
-    for (size_t i = t->cp_off; i < (size_t)t->cp_off + t->cp_len; i++)
-        if (cps[i] == 0x1ECF || cps[i] == 0x1ECE)        /* ỏ Ỏ */
+    for (size_t i = t->cp_off; i < (size_t)t->cp_off + t->cp_len; i++) {
+        int32_t c = cps[i];
+        if (c == 'h' || c == 'H' || c == 'n' || c == 'N' || c == 'g' || c == 'G')
+            continue;
+        if (c != 'o' && c != 'O' && c != 0xF4 && c != 0xD4)      /* o O ô Ô */
             return 0;
+    }
     return !(last_is(o, "bi") || last_is(o, "hu") || last_is(o, "da"));
 }
 
@@ -405,7 +412,7 @@ size_t nlu_rewrite(const char *raw, const nlu_rawtok *tok, size_t ntok,
                    const int32_t *cps, char *out, size_t cap)
 {
     out_buf o = { out, 0, cap, 0, NULL, 0 };
-    char t[32], next[32], third[32];
+    char t[WORD_MAX], next[WORD_MAX], third[WORD_MAX];
 
     if (cap == 0)
         return 0;

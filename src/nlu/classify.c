@@ -3,8 +3,8 @@
  * A few fixed rules come first, for replies whose meaning is set by the help
  * line's own conventions rather than by their words (menu digits, the opt-out
  * keywords of Decree 91 practice); the trained model decides the rest, and
- * says NLU_UNKNOWN when its best guess is not probable enough. Nothing here
- * allocates: all state is on the stack, sized by NLU_FEAT_MAX. */
+ * says NLU_UNKNOWN when its best guess is not probable enough. Classifying
+ * allocates nothing: all state is on the stack, sized by NLU_FEAT_MAX. */
 #include "internal.h"
 
 #include "core/err.h"
@@ -14,29 +14,19 @@
 
 #define C NLU_INTENT_COUNT
 
-int nlu_model_load(const char *messages_dir, nlu_model **out, char *err, size_t errlen)
-{
-    nlu_exset set;
-    int rc;
-
-    if (!messages_dir || !out)
-        return hd_seterr(err, errlen, HD_EINVAL, "nlu_model_load: missing argument");
-    *out = NULL;
-    if ((rc = nlu_exset_load(messages_dir, &set, err, errlen)) != HD_OK)
-        return rc;
-    rc = nlu_model_train(&set, NULL, out, err, errlen);
-    nlu_exset_free(&set);
-    return rc;
-}
-
 /* Whole messages that are the opt-out keywords or say only "stop sending".
  * Longer sentences that merely contain "huy" (cancel) are left to the model:
  * "huy lien ket thiet bi cu" is about devices, not about opting out. */
 static const char *const opt_out_exact[] = {
     "huy", "tu choi", "stop", "huy tin", "huy tin nhan", "huy nhan tin", "stop sms",
     "ngung", "ngung nhan tin", "ngung gui tin", "tu choi nhan tin", "unsubscribe",
-    "huy dang ky nhan tin", "khong nhan tin nua",
+    "huy dang ky nhan tin", "khong nhan tin nua", "huy dang ky",
 };
+
+/* The dialogue engine stops all messages at once on opt_out, from any
+ * state: a citizen whose "tin nhan khong den" were taken for it would lose
+ * the help line. So the model must be surer of opt_out than of the rest. */
+#define OPT_OUT_MIN_SCORE 0.6
 
 static int is_opt_out(const char *f)
 {
@@ -118,7 +108,8 @@ int nlu_classify(const nlu_model *m, const nlu_text *t, nlu_result *out)
         sum += (z[c] = exp(z[c] - max));
     for (int c = 0; c < C; c++)
         z[c] /= sum;
-    if (best != NLU_UNKNOWN && z[best] < m->min_score)
+    if (best != NLU_UNKNOWN &&
+        (z[best] < m->min_score || (best == NLU_OPT_OUT && z[best] < OPT_OUT_MIN_SCORE)))
         return set_result(out, NLU_UNKNOWN, 1.0 - z[best]);
     return set_result(out, (nlu_intent)best, z[best]);
 }

@@ -18,12 +18,15 @@
 #define C NLU_INTENT_COUNT
 
 #ifndef NLU_EPOCHS
-#define NLU_EPOCHS 6
+#define NLU_EPOCHS 10
 #endif
 #ifndef NLU_LRATE
 #define NLU_LRATE 4.0
 #endif
 #define GRAD_MIN 1e-3f
+#ifndef NLU_SEED
+#define NLU_SEED 0x9E3779B97F4A7C15ULL
+#endif
 
 #ifndef NLU_MIN_SCORE
 #define NLU_MIN_SCORE 0.40
@@ -189,7 +192,7 @@ static int sgd(nlu_model *m, const train_set *t)
     double ub[C] = { 0 };
     float z[NLU_ROW], step[C];
     int active[C], na;
-    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    uint64_t seed = NLU_SEED;
     double steps = 1;
 
     if (!u || !order) {
@@ -287,6 +290,21 @@ out:
     }
     *out = m;
     return HD_OK;
+}
+
+int nlu_model_load(const char *messages_dir, nlu_model **out, char *err, size_t errlen)
+{
+    nlu_exset set;
+    int rc;
+
+    if (!messages_dir || !out)
+        return hd_seterr(err, errlen, HD_EINVAL, "nlu_model_load: missing argument");
+    *out = NULL;
+    if ((rc = nlu_exset_load(messages_dir, &set, err, errlen)) != HD_OK)
+        return rc;
+    rc = nlu_model_train(&set, NULL, out, err, errlen);
+    nlu_exset_free(&set);
+    return rc;
 }
 
 void nlu_model_free(nlu_model *m)

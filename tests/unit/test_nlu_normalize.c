@@ -127,6 +127,8 @@ static void hong_depends_on_marks(void)
     CHECK_STR(fold("hông nhận được"), "khong nhan duoc");
     CHECK_STR(fold("hong nhan duoc"), "khong nhan duoc");
     CHECK_STR(fold("máy hỏng"), "may hong");
+    CHECK_STR(fold("HÔNG được"), "khong duoc");
+    CHECK_STR(fold("chị Hồng"), "chi hong");
     CHECK_STR(fold("bi hong roi"), "bi hong roi");
 }
 

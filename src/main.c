@@ -13,6 +13,8 @@ static void usage(FILE *f)
           "  chat [--contact ID] [--channel sms|zalo]\n"
           "                                     talk to the help line in this terminal\n"
           "  classify                           one message per line on stdin -> one JSON line each\n"
+          "  user add --name N --role officer|staff|admin [--commune CODE ...] [--province CODE]\n"
+          "                                     create an account; prints its token once\n"
           "\n"
           "Settings come from the environment and an optional .env file; see .env.example.\n",
           f);
@@ -30,6 +32,8 @@ int main(int argc, char **argv)
         return cli_chat(argc - 1, argv + 1);
     if (strcmp(argv[1], "classify") == 0)
         return cli_classify(argc - 1, argv + 1);
+    if (strcmp(argv[1], "user") == 0)
+        return cli_user(argc - 1, argv + 1);
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
         return 0;

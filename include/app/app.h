@@ -4,7 +4,10 @@
 #ifndef HD_APP_APP_H
 #define HD_APP_APP_H
 
+#include "cases/sla.h"
 #include "core/settings.h"
+#include "geo/communes.h"
+#include "pii/crypto.h"
 #include "dialog/flow.h"
 #include "nlu/classify.h"
 #include "store/store.h"
@@ -27,6 +30,9 @@ typedef struct app {
     settings        cfg;
     nlu_model      *model;
     dlg_flow       *flow;
+    geo_dir        *geo;          /* communes, for the intake's lookup */
+    pii_key         pii;          /* encrypts ID numbers at rest */
+    sla_hours       hours;        /* working hours for the cases' SLA */
     pthread_mutex_t pool_lock;
     pthread_cond_t  pool_cond;
     store          *pool[APP_POOL_MAX];
@@ -37,7 +43,9 @@ typedef struct app {
     store          *token_store;       /* the token module's own connection */
 } app;
 
-/* Loads messages/, opens n_stores connections to cfg->db_path (migrating it). */
+/* Loads messages/ and data/, checks the PII key (required outside
+ * development mode), opens n_stores connections to cfg->db_path (migrating
+ * it) and fills the communes table on first start. */
 int  app_open(app *a, const settings *cfg, int n_stores, char *err, size_t errlen);
 void app_close(app *a);
 

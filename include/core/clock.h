@@ -12,4 +12,8 @@
 void    clock_init(int64_t fake_now_ms);
 int64_t clock_now_ms(void);
 
+/* "2026-11-22T19:15:00+07:00": epoch ms shown at a fixed offset from UTC in
+ * minutes (Viet Nam: 420, no daylight saving). out must hold 32 bytes. */
+void clock_format_iso(int64_t ms, int offset_min, char out[32]);
+
 #endif

@@ -18,6 +18,14 @@
     X(INT, http_max_conns, "HELPDESK_HTTP_MAX_CONNECTIONS", "1024", 0)           \
     X(STR, db_path,        "HELPDESK_DB",             "var/helpdesk.db", 0)      \
     X(STR, messages_dir,   "HELPDESK_MESSAGES",       "messages",   0)           \
+    X(STR, data_dir,       "HELPDESK_DATA",           "data",       0)           \
+    X(STR, web_dir,        "HELPDESK_WEB",            "web",        0)           \
+    X(STR, mode,           "HELPDESK_MODE",           "production", 0)           \
+    X(STR, pii_key,        "HELPDESK_PII_KEY",        "",           1)           \
+    X(INT, case_sla_hours, "HELPDESK_CASE_SLA_HOURS", "16",         0)           \
+    X(STR, work_hours,     "HELPDESK_WORK_HOURS",     "mon-fri 07:30-17:00; sat 07:30-11:30", 0) \
+    X(INT, tz_offset_min,  "HELPDESK_TZ_OFFSET_MIN",  "420",        0)           \
+    X(INT, retention_days, "HELPDESK_RETENTION_DAYS", "90",         0)           \
     X(STR, log_level,      "HELPDESK_LOG_LEVEL",      "info",       0)           \
     X(INT, fake_now_ms,    "HELPDESK_FAKE_NOW",       "0",          0)           \
     X(STR, public_url,     "HELPDESK_PUBLIC_URL",     "",           0)           \

@@ -26,4 +26,10 @@ const char *dlg_channel_name(dlg_channel ch);
  * fit (out then holds a truncated but valid text). */
 int dlg_render(const dlg_reply *r, dlg_channel ch, char *out, size_t cap);
 
+/* Fill "{name}" placeholders of a text from messages/ with values: kv is a
+ * NULL-terminated list of name, value pairs. An unknown placeholder is kept
+ * as written (a content mistake shows rather than vanishes). HD_ETOOBIG if
+ * the result did not fit in cap (out then holds a truncated valid text). */
+int dlg_template_fill(const char *tpl, const char *const *kv, char *out, size_t cap);
+
 #endif

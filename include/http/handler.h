@@ -8,8 +8,17 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct MHD_Connection;
+struct store_user;
+
+/* Who may call a route. Everything under /api/v1/ needs a bearer token. */
+typedef enum http_access {
+    HTTP_PUBLIC = 0,   /* webhooks (verified by their own means), health, dashboard files */
+    HTTP_USER,         /* any signed-in user; handlers narrow by role and commune */
+    HTTP_STAFF         /* staff or admin */
+} http_access;
 
 #define HTTP_RESP_MAX (4 * 1024 * 1024)
 
@@ -22,6 +31,8 @@ typedef struct http_req {
     size_t                 query_len;
     const char            *body;       /* NUL-terminated; "" when none */
     size_t                 body_len;
+    int64_t                id;         /* the {id} of the route's path, 0 if none */
+    const struct store_user *user;     /* the signed-in user; NULL on public routes */
 } http_req;
 
 typedef struct http_resp {

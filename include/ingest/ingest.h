@@ -38,6 +38,12 @@ typedef struct ingest_msg {
     size_t          len;
     int64_t         now_ms;
     ingest_delivery delivery;
+    /* For the case intake (see dlg_env in dialog/engine.h); zero/NULL when
+     * unknown: no commune lookup, no age check, no open case, no phone. */
+    const geo_dir  *geo;
+    int             current_year;
+    int64_t         open_case_id;
+    const char     *contact_phone; /* national form 0912345678 for SMS, else NULL */
 } ingest_msg;
 
 typedef struct ingest_result {

@@ -6,7 +6,7 @@
 
 #define STORE_CHANNEL_MAX 16
 #define STORE_ADDRESS_MAX 64
-#define STORE_STATE_MAX   512
+#define STORE_STATE_MAX   2048   /* = DLG_STATE_JSON_MAX (dialog/engine.h) */
 
 typedef struct store_contact {
     int64_t id;

@@ -25,6 +25,20 @@ int store_message_add(store *s, const store_message_new *m, int64_t *id_out);
  * (the row is written first so that a duplicate stops before any work). */
 int store_message_set_intent(store *s, int64_t id, const char *intent);
 
+/* A stored message, as a conversation view shows it. */
+#define STORE_MESSAGE_TEXT_MAX 4096
+typedef struct store_message {
+    int64_t   id;
+    store_dir dir;
+    char      text[STORE_MESSAGE_TEXT_MAX];   /* cut on a UTF-8 boundary if longer */
+    char      status[16];
+    int64_t   created_at;
+} store_message;
+
+/* The messages of a contact from since_ms on, oldest first, at most max. */
+int store_message_list(store *s, int64_t contact_id, int64_t since_ms,
+                       store_message *rows, int max, int *n);
+
 /* Count of messages of a contact (tests, reports). */
 int store_message_count(store *s, int64_t contact_id, store_dir dir, int64_t *count);
 

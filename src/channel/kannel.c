@@ -13,6 +13,7 @@
 #include "core/form.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -261,8 +262,14 @@ static int kannel_send_cb(chan_adapter *a, const chan_outbound *m, chan_send_res
 {
     kannel_self *s = a ? a->self : NULL;
 
-    if (!s)
+    if (!s || !out)
         return HD_EINVAL;
+    if (!s->cfg.sendsms_url[0]) {
+        memset(out, 0, sizeof *out);
+        out->status = CHAN_RETRY;
+        snprintf(out->reason, sizeof out->reason, "KANNEL_SENDSMS_URL is not set");
+        return HD_OK;
+    }
     return kannel_send(&s->cfg, m, out);
 }
 
@@ -305,8 +312,10 @@ int kannel_adapter_new(const kannel_cfg *cfg, chan_adapter **out)
     if (!cfg || !out)
         return HD_EINVAL;
     *out = NULL;
-    if (!cfg->sendsms_url || !*cfg->sendsms_url || !cfg->user || !*cfg->user ||
-        !cfg->password || !*cfg->password)
+    /* Parsing inbound SMS needs no settings; sending needs all three. An
+     * adapter without them still records what comes in (nothing sends). */
+    if (cfg->sendsms_url && *cfg->sendsms_url &&
+        (!cfg->user || !*cfg->user || !cfg->password || !*cfg->password))
         return HD_ECONFIG;
     a = calloc(1, sizeof *a);
     s = calloc(1, sizeof *s);

@@ -11,31 +11,16 @@
  *   6. the intent of the classifier, or the node's "unknown" fallback.
  * A new contact (empty state) gets the greeting and the menu, unless the first
  * message already asks something: then a short greeting and the answer.
+ * While a case intake runs, the message answers its question instead (see
+ * intake_route below and intake.c).
  * No I/O, no allocation; the one large local is the normalised text. */
-#include "flow_int.h"
+#include "intake_int.h"
 
 #include "core/err.h"
 #include "nlu/normalize.h"
 
 #include <stdio.h>
 #include <string.h>
-
-typedef struct step {
-    const dlg_flow *f;
-    dlg_result     *out;
-    const char     *folded;
-    nlu_intent      intent;
-    int             cur;       /* node index; -1 for a new contact */
-} step;
-
-static void add_action(dlg_result *r, const char *name, const char *arg)
-{
-    if (r->n_actions >= DLG_ACTIONS_MAX)
-        return;   /* cannot happen with the flow's shapes: at most 3 per step */
-    snprintf(r->actions[r->n_actions].name, sizeof r->actions[0].name, "%s", name);
-    snprintf(r->actions[r->n_actions].arg, sizeof r->actions[0].arg, "%s", arg);
-    r->n_actions++;
-}
 
 static void node_reply(const dlg_flow *f, int idx, dlg_reply *r)
 {
@@ -60,38 +45,27 @@ static void add_text_reply(dlg_result *r, const char *text)
     snprintf(rp->text, sizeof rp->text, "%s", text);
 }
 
-static int parse_number(const char *s, int *n)
-{
-    size_t len = strlen(s);
-
-    if (len < 1 || len > 2 || s[0] < '0' || s[0] > '9' || (len == 2 && (s[1] < '0' || s[1] > '9')))
-        return 0;
-    *n = s[0] - '0';
-    if (len == 2)
-        *n = *n * 10 + (s[1] - '0');
-    return 1;
-}
-
 /* Does the message answer this node's yes/no question? DLG_MEANS_NONE if not. */
-static int match_means(const step *s)
+static int match_means(const dlg_turn *s)
 {
     const dlg_words *w = s->f->words;
     const char *topic = s->out->state.topic;
+    const char *folded = s->t->folded;
 
-    if (dlg_words_exact(&w[DLG_W_NO], s->folded))
+    if (dlg_words_exact(&w[DLG_W_NO], folded))
         return DLG_MEANS_NO;
-    if (dlg_words_exact(&w[DLG_W_YES], s->folded))
+    if (dlg_words_exact(&w[DLG_W_YES], folded))
         return DLG_MEANS_YES;
-    if (dlg_words_contain(&w[DLG_W_NO_IN], s->folded))
+    if (dlg_words_contain(&w[DLG_W_NO_IN], folded))
         return DLG_MEANS_NO;
     /* "vẫn không nhận được OTP" after the OTP steps: the same problem again. */
     if (topic[0] && s->intent != NLU_UNKNOWN && strcmp(nlu_intent_id(s->intent), topic) == 0)
         return DLG_MEANS_NO;
-    if (dlg_words_contain(&w[DLG_W_YES_IN], s->folded) || s->intent == NLU_ACTIVATION_DONE)
+    if (dlg_words_contain(&w[DLG_W_YES_IN], folded) || s->intent == NLU_ACTIVATION_DONE)
         return DLG_MEANS_YES;
     /* "không, cảm ơn", "tôi không còn máy cũ" -- but "không nhận được OTP"
      * is a new question. */
-    if (dlg_words_contain(&w[DLG_W_NO_WORD], s->folded)) {
+    if (dlg_words_contain(&w[DLG_W_NO_WORD], folded)) {
         int q = s->f->intent_node[s->intent];
         if (s->intent == NLU_UNKNOWN || s->f->nodes[q].help == DLG_HELP_NONE)
             return DLG_MEANS_NO;
@@ -100,7 +74,7 @@ static int match_means(const step *s)
 }
 
 /* The option of node n that the message picks as a yes or a no, or NULL. */
-static const dlg_option *means_option(const step *s, const dlg_node *n)
+static const dlg_option *means_option(const dlg_turn *s, const dlg_node *n)
 {
     int has = 0, means;
 
@@ -114,35 +88,37 @@ static const dlg_option *means_option(const step *s, const dlg_node *n)
     return NULL;
 }
 
-static void enter(step *s, int go, const dlg_option *opt, int fresh, int by_nlu)
+static void enter(dlg_turn *s, int go, const dlg_option *opt, int fresh, int by_nlu)
 {
     const dlg_flow *f = s->f;
     const dlg_node *n = &f->nodes[go];
     dlg_result *r = s->out;
     dlg_state *st = &r->state;
-    char before[DLG_ID_MAX], arg[64];
+    char before[DLG_ID_MAX], arg[64], why[DLG_ID_MAX];
     const char *reason = NULL, *about = NULL;
 
     memcpy(before, st->topic, sizeof before);
     if (opt && opt->outcome != DLG_OUTCOME_NONE && st->topic[0]) {
         snprintf(arg, sizeof arg, "%s:%s", st->topic,
                  opt->outcome == DLG_OUTCOME_SOLVED ? "solved" : "failed");
-        add_action(r, "outcome", arg);
+        dlg_action_add(r, "outcome", arg);
         if (opt->outcome == DLG_OUTCOME_FAILED && st->tries < 1000)
             st->tries++;   /* bounded: dlg_state_decode refuses more */
     }
     if (n->escalate) {
-        reason = strcmp(n->escalate, DLG_ESC_TOPIC) ? n->escalate
-               : st->topic[0] ? st->topic : nlu_intent_id(NLU_HUMAN_AGENT);
-        add_action(r, "escalate", reason);
+        /* A copy: the topic may be cleared below, the intake needs it after. */
+        snprintf(why, sizeof why, "%s", strcmp(n->escalate, DLG_ESC_TOPIC) ? n->escalate
+                 : st->topic[0] ? st->topic : nlu_intent_id(NLU_HUMAN_AGENT));
+        reason = why;
+        dlg_action_add(r, "escalate", reason);
     }
     if (n->opt_out) {
         st->opted_out = 1;
-        add_action(r, "opt_out", "");
+        dlg_action_add(r, "opt_out", "");
     }
     if (n->opt_in) {
         st->opted_out = 0;
-        add_action(r, "opt_in", "");
+        dlg_action_add(r, "opt_in", "");
     }
     if (n->topic_mode == DLG_TOPIC_SET) {
         if (fresh || strcmp(st->topic, n->topic)) {
@@ -155,6 +131,10 @@ static void enter(step *s, int go, const dlg_option *opt, int fresh, int by_nlu)
     }
     snprintf(st->node, sizeof st->node, "%s", f->nodes[n->then >= 0 ? n->then : go].id);
     node_reply(f, go, &r->replies[r->n_replies++]);
+    /* The police need the case's details: ask for them (or, with a case
+     * open, add to it), right below the node's own words. */
+    if (reason)
+        dlg_intake_begin(s, reason, &r->replies[r->n_replies - 1]);
 
     r->help = reason ? DLG_HELP_PERSON : opt && opt->means != DLG_MEANS_NONE ? DLG_HELP_NONE : n->help;
     /* A digit or a "no" says nothing to the classifier; report the topic it
@@ -169,30 +149,63 @@ static void enter(step *s, int go, const dlg_option *opt, int fresh, int by_nlu)
     }
 }
 
-static int unknown_node(const step *s)
+static int unknown_node(const dlg_turn *s)
 {
     if (s->cur >= 0 && s->f->nodes[s->cur].on_unknown >= 0)
         return s->f->nodes[s->cur].on_unknown;
     return s->f->unknown;
 }
 
-static void route(step *s)
+/* A message while the intake runs: an opt-out word still opts out (and
+ * ends the intake), a cancel word ends it; anything else is an answer. The
+ * classifier's opt-out intent counts too, but not at the description, where
+ * "tôi muốn hủy..." is what the citizen needs help with. */
+static void intake_route(dlg_turn *s)
+{
+    const dlg_flow *f = s->f;
+    const dlg_words *w = f->words;
+    dlg_state *st = &s->out->state;
+    const char *folded = s->t->folded;
+
+    if (dlg_words_exact(&w[DLG_W_OPT_OUT], folded) ||
+        (s->intent == NLU_OPT_OUT && st->intake.step != DLG_INTAKE_DESC &&
+         !dlg_words_exact(&w[DLG_W_INTAKE_CANCEL], folded))) {
+        dlg_intake_clear(&st->intake);
+        dlg_action_add(s->out, "intake_cancel", "");
+        enter(s, f->opt_out, NULL, 0, 1);
+        return;
+    }
+    if (dlg_words_exact(&w[DLG_W_INTAKE_CANCEL], folded) || dlg_words_exact(&w[DLG_W_MENU], folded)) {
+        dlg_intake_clear(&st->intake);
+        dlg_action_add(s->out, "intake_cancel", "");
+        enter(s, f->intake_cancelled, NULL, 0, 0);
+        return;
+    }
+    dlg_intake_answer(s);
+}
+
+static void route(dlg_turn *s)
 {
     const dlg_flow *f = s->f;
     const dlg_node *cur = s->cur >= 0 ? &f->nodes[s->cur] : NULL;
     const dlg_words *w = f->words;
     const dlg_option *opt = NULL;
+    const char *folded = s->t->folded;
     int go, num, fresh = 0, by_nlu = 0;
 
-    if (s->intent == NLU_OPT_OUT || dlg_words_exact(&w[DLG_W_OPT_OUT], s->folded)) {
+    if (s->out->state.intake.step != DLG_INTAKE_NONE) {
+        intake_route(s);
+        return;
+    }
+    if (s->intent == NLU_OPT_OUT || dlg_words_exact(&w[DLG_W_OPT_OUT], folded)) {
         enter(s, f->opt_out, NULL, 0, 1);
         return;
     }
-    if (s->out->state.opted_out && dlg_words_exact(&w[DLG_W_OPT_IN], s->folded))
+    if (s->out->state.opted_out && dlg_words_exact(&w[DLG_W_OPT_IN], folded))
         go = f->opt_in;
-    else if (dlg_words_exact(&w[DLG_W_MENU], s->folded))
+    else if (dlg_words_exact(&w[DLG_W_MENU], folded))
         go = f->menu;
-    else if (parse_number(s->folded, &num)) {
+    else if (dlg_number(folded, &num)) {
         const dlg_node *menu = &f->nodes[f->menu];
         if (cur && num >= 1 && num <= cur->n_options)
             opt = &cur->options[num - 1];
@@ -220,14 +233,18 @@ static void route(step *s)
     enter(s, go, opt, fresh, by_nlu);
 }
 
-int dlg_step(const dlg_flow *f, const nlu_model *m, const dlg_state *in,
-             const char *text, size_t len, dlg_result *out)
+int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t len,
+             dlg_result *out)
 {
+    const dlg_flow *f;
+    const nlu_model *m;
     nlu_text t;
-    step s;
+    dlg_turn s;
 
-    if (!f || !in || !out || (!text && len))
+    if (!env || !env->flow || !in || !out || (!text && len))
         return HD_EINVAL;
+    f = env->flow;
+    m = env->model;
     memset(out, 0, sizeof *out);
     /* Copy field by field: the stored state may come without terminators. */
     snprintf(out->state.node, sizeof out->state.node, "%.*s", DLG_ID_MAX - 1, in->node);
@@ -236,6 +253,8 @@ int dlg_step(const dlg_flow *f, const nlu_model *m, const dlg_state *in,
     out->state.opted_out = in->opted_out ? 1 : 0;
     if (out->state.topic[0] && !nlu_intent_valid(out->state.topic))
         out->state.topic[0] = '\0';
+    out->state.intake = in->intake;
+    dlg_intake_sanitize(&out->state.intake);
 
     nlu_normalize(text ? text : "", len, &t);
     out->nlu.intent = NLU_UNKNOWN;
@@ -246,9 +265,10 @@ int dlg_step(const dlg_flow *f, const nlu_model *m, const dlg_state *in,
     if ((int)out->nlu.intent < 0 || out->nlu.intent >= NLU_INTENT_COUNT)
         out->nlu.intent = NLU_UNKNOWN;
 
+    s.env = env;
     s.f = f;
     s.out = out;
-    s.folded = t.folded;
+    s.t = &t;
     s.intent = out->nlu.intent;
     s.cur = -1;
     if (out->state.node[0]) {

@@ -1,5 +1,5 @@
 /* event.c -- answers to what is not a text message (see dlg_on_event()). */
-#include "dialog/engine.h"
+#include "intake_int.h"
 
 #include "core/err.h"
 
@@ -15,12 +15,18 @@ int dlg_on_event(const dlg_flow *f, const dlg_state *in, dlg_event ev, dlg_resul
         return HD_EINVAL;
     memset(out, 0, sizeof *out);
     out->state = *in;
+    dlg_intake_sanitize(&out->state.intake);
     out->nlu.intent = NLU_UNKNOWN;
     out->help = DLG_HELP_NONE;
     if (ev == DLG_EV_FOLLOW) {
         rc = dlg_node_reply(f, "greeting", &out->replies[0]);
         if (rc)
             return rc;
+        /* Following again starts afresh: a half-done intake is dropped. */
+        if (out->state.intake.step != DLG_INTAKE_NONE) {
+            dlg_intake_clear(&out->state.intake);
+            dlg_action_add(out, "intake_cancel", "");
+        }
         snprintf(out->state.node, sizeof out->state.node, "menu");
         out->state.topic[0] = '\0';
         out->n_replies = 1;

@@ -1,7 +1,9 @@
-/* flow.c -- load the conversation from messages/flow.json and answers.json.
+/* flow.c -- load the conversation from messages/flow.json, cases.json,
+ * intake.json and answers.json.
  *
- * Two files so that the structure (menu, yes/no words, opt-out, escalation
- * nodes) and the per-intent guidance can be edited apart; both have the same
+ * Several files so that the structure (menu, yes/no words, opt-out,
+ * escalation nodes), the texts about cases, the case intake's questions and
+ * the per-intent guidance can be edited apart; all have the same
  * shape ({"texts":{}, "words":{}, "nodes":{}}, every section optional) and are
  * merged, a key defined twice being an error. Everything is checked at load
  * (see node.c) so that a broken file stops the start with a message naming the
@@ -17,15 +19,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const flow_files[DLG_FLOW_FILES] = { "flow.json", "answers.json" };
-
-static const char *const word_lists[DLG_W_COUNT] = {
-    "menu", "opt_out", "opt_in", "yes", "no", "yes_in", "no_in", "no_word"
+static const char *const flow_files[DLG_FLOW_FILES] = {
+    "flow.json", "cases.json", "intake.json", "answers.json"
 };
 
-/* Texts the engine itself needs besides the nodes. */
+static const char *const word_lists[DLG_W_COUNT] = {
+    "menu", "opt_out", "opt_in", "yes", "no", "yes_in", "no_in", "no_word", "intake_cancel"
+};
+
+/* Texts the engine itself needs besides the nodes (the intake's: see
+ * messages/README.md for what each says and the blanks it has). */
 static const char *const required_texts[] = {
-    "greeting_short", "ask_worked", "opt_solved", "opt_failed", NULL
+    "greeting_short", "ask_worked", "opt_solved", "opt_failed",
+    "intake_start", "intake_redo", "intake_name_bad", "intake_ask_id",
+    "intake_id_not_digits", "intake_id_bad_length", "intake_id_cmnd", "intake_id_bad_province",
+    "intake_id_bad_century", "intake_id_future_birth", "intake_id_too_young",
+    "intake_ask_commune", "intake_commune_pick", "intake_commune_option",
+    "intake_commune_option_old", "intake_commune_unknown", "intake_ask_province",
+    "intake_province_pick", "intake_province_option", "intake_province_unknown",
+    "intake_ask_phone", "intake_ask_phone_sms", "intake_phone_bad", "intake_phone_bad_sms",
+    "intake_ask_desc", "intake_desc_empty", "intake_confirm", "intake_opt_send",
+    "intake_opt_redo", "intake_place_commune", "intake_place_province", "intake_place_none",
+    "intake_unit_none",
+    "case_created", "case_appended", NULL
 };
 
 const char *dlg_flow_word_list_name(int list)
@@ -269,25 +285,36 @@ out:
     return rc;
 }
 
+/* Where a required key belongs, for the error message. */
+static const char *home_file(const char *key)
+{
+    return strncmp(key, "intake_", 7) && strncmp(key, "case_", 5) ? "flow.json" : "intake.json";
+}
+
 static int check_required(dlg_flow *f, const char *dir, char *err, size_t errlen)
 {
-    static const char *const nodes[] = { "menu", "greeting", "unknown", "opt_out", "opt_in" };
-    int *slot[] = { &f->menu, &f->greeting, &f->unknown, &f->opt_out, &f->opt_in };
+    static const char *const nodes[] = {
+        "menu", "greeting", "unknown", "opt_out", "opt_in", "intake_cancelled", "noted"
+    };
+    int *slot[] = {
+        &f->menu, &f->greeting, &f->unknown, &f->opt_out, &f->opt_in, &f->intake_cancelled, &f->noted
+    };
 
     for (int i = 0; required_texts[i]; i++)
         if (!dlg_flow_text(f, required_texts[i]))
-            return hd_seterr(err, errlen, HD_EPARSE, "%s/flow.json: texts.%s: missing",
-                             dir, required_texts[i]);
+            return hd_seterr(err, errlen, HD_EPARSE, "%s/%s: texts.%s: missing", dir,
+                             home_file(required_texts[i]), required_texts[i]);
     f->greeting_short = dlg_flow_text(f, "greeting_short");
     for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
         *slot[i] = dlg_flow_find(f, nodes[i]);
         if (*slot[i] < 0)
-            return hd_seterr(err, errlen, HD_EPARSE, "%s/flow.json: nodes.%s: missing", dir, nodes[i]);
+            return hd_seterr(err, errlen, HD_EPARSE, "%s/%s: nodes.%s: missing", dir,
+                             home_file(nodes[i]), nodes[i]);
     }
     for (int i = 0; i < DLG_W_COUNT; i++)
         if (f->words[i].n == 0)
-            return hd_seterr(err, errlen, HD_EPARSE, "%s/flow.json: words.%s: missing",
-                             dir, word_lists[i]);
+            return hd_seterr(err, errlen, HD_EPARSE, "%s/%s: words.%s: missing",
+                             dir, home_file(word_lists[i]), word_lists[i]);
     if (f->nodes[f->menu].n_options < 1 || f->nodes[f->menu].then >= 0)
         return hd_seterr(err, errlen, HD_EPARSE,
                          "%s/flow.json: nodes.menu: needs options and no \"then\"", dir);

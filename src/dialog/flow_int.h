@@ -1,6 +1,6 @@
 /* flow_int.h -- the loaded flow as the engine walks it (private to dialog/).
  *
- * flow.c reads messages/flow.json and messages/answers.json, node.c turns
+ * flow.c reads messages/flow.json, cases.json, intake.json and answers.json, node.c turns
  * each node object into a dlg_node and checks it; after loading everything is
  * resolved to indices, so the engine never looks a name up twice and never
  * meets a dangling reference. Strings point into the parsed cJSON documents
@@ -13,7 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#define DLG_FLOW_FILES    2         /* flow.json, answers.json */
+#define DLG_FLOW_FILES    4         /* flow.json, cases.json, intake.json, answers.json (last) */
 #define DLG_FLOW_FILE_MAX (1u << 20)
 #define DLG_NODE_TEXT_MAX 1000      /* bytes; two of them must fit a reply */
 #define DLG_ESC_TOPIC     "$topic"  /* escalate with the current topic as reason */
@@ -64,6 +64,7 @@ enum {
     DLG_W_YES_IN,     /* phrase anywhere (on word boundaries) */
     DLG_W_NO_IN,      /* phrase anywhere */
     DLG_W_NO_WORD,    /* anywhere, when nothing else is understood */
+    DLG_W_INTAKE_CANCEL, /* whole message: leave the case intake */
     DLG_W_COUNT
 };
 
@@ -77,6 +78,7 @@ struct dlg_flow {
     dlg_words   words[DLG_W_COUNT];
     int         intent_node[NLU_INTENT_COUNT];
     int         menu, greeting, unknown, opt_out, opt_in;  /* node indices */
+    int         intake_cancelled, noted;                   /* node indices */
     const char *greeting_short;
     char      **owned;
     int         n_owned, cap_owned;

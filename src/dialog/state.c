@@ -1,10 +1,11 @@
 /* state.c -- a contact's dialogue state as compact JSON for the store.
  *
  * {"node":"otp_not_received","topic":"otp_not_received","tries":1,"opted_out":0}
+ * plus "intake":{...} while a case intake runs (state_intake.c).
  * Missing keys take their fresh value, so states written by an older version
  * still load; anything else that is not a state is refused as a whole, since
  * half of a broken state could lead the conversation somewhere odd. */
-#include "dialog/engine.h"
+#include "intake_int.h"
 
 #include "core/err.h"
 #include "nlu/intents.h"
@@ -15,7 +16,7 @@
 
 #define STATE_TRIES_MAX 1000
 
-static int id_ok(const char *s)
+static int node_id_ok(const char *s)
 {
     size_t n = 0;
 
@@ -44,6 +45,13 @@ int dlg_state_encode(const dlg_state *s, char *out, size_t cap)
         rc = HD_ENOMEM;
         goto out;
     }
+    {
+        dlg_intake in = s->intake;   /* as dlg_step would see it */
+        dlg_intake_sanitize(&in);
+        rc = dlg_intake_to_json(&in, o);
+        if (rc)
+            goto out;
+    }
     txt = cJSON_PrintUnformatted(o);
     if (!txt) {
         rc = HD_ENOMEM;
@@ -66,7 +74,7 @@ static int get_id(const cJSON *o, const char *key, char *dst)
 
     if (!it)
         return HD_OK;
-    if (!cJSON_IsString(it) || !id_ok(it->valuestring))
+    if (!cJSON_IsString(it) || !node_id_ok(it->valuestring))
         return HD_EPARSE;
     snprintf(dst, DLG_ID_MAX, "%s", it->valuestring);
     return HD_OK;
@@ -112,7 +120,8 @@ int dlg_state_decode(const char *json, dlg_state *out)
     }
     if ((rc = get_id(o, "node", s.node)) || (rc = get_id(o, "topic", s.topic)) ||
         (rc = get_int(o, "tries", 0, STATE_TRIES_MAX, &s.tries)) ||
-        (rc = get_int(o, "opted_out", 0, 1, &s.opted_out)))
+        (rc = get_int(o, "opted_out", 0, 1, &s.opted_out)) ||
+        (rc = dlg_intake_from_json(cJSON_GetObjectItemCaseSensitive(o, "intake"), &s.intake)))
         goto out;
     if (s.topic[0] && !nlu_intent_valid(s.topic)) {
         rc = HD_EPARSE;

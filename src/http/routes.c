@@ -1,38 +1,86 @@
-/* routes.c -- every URL the server answers, in one table. */
+/* routes.c -- every URL the server answers, in one table, with who may call it.
+ *
+ * A pattern is matched segment by segment; "{id}" matches a positive whole
+ * number, which the handler finds in req->id. "*" at the end matches any
+ * rest (static files). */
 #include "routes.h"
 
 #include "core/err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct route {
     const char  *method;
-    const char  *path;     /* exact, or a prefix when it ends with '*' */
+    const char  *pattern;
     http_handler fn;
+    http_access  access;
 } route;
 
 static const route routes[] = {
-    { "GET",  "/healthz",          http_health },
-    { "HEAD", "/healthz",          http_health },
-    { "POST", "/api/v1/simulate",  http_simulate },
-    { "GET",  "/webhooks/kannel",  http_kannel_inbound },
-    { "POST", "/webhooks/kannel",  http_kannel_inbound },
-    { "GET",  "/webhooks/kannel/dlr", http_kannel_dlr },
-    { "POST", "/webhooks/kannel/dlr", http_kannel_dlr },
-    { "POST", "/webhooks/zalo",    http_zalo_inbound },
+    { "GET",  "/healthz",                   http_health,         HTTP_PUBLIC },
+    { "HEAD", "/healthz",                   http_health,         HTTP_PUBLIC },
+    { "GET",  "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC },
+    { "POST", "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC },
+    { "GET",  "/webhooks/kannel/dlr",       http_kannel_dlr,     HTTP_PUBLIC },
+    { "POST", "/webhooks/kannel/dlr",       http_kannel_dlr,     HTTP_PUBLIC },
+    { "POST", "/webhooks/zalo",             http_zalo_inbound,   HTTP_PUBLIC },
+    { "GET",  "/",                          http_static,         HTTP_PUBLIC },
+    { "GET",  "/assets/*",                  http_static,         HTTP_PUBLIC },
+    { "POST", "/api/v1/simulate",           http_simulate,       HTTP_STAFF },
+    { "GET",  "/api/v1/me",                 http_me,             HTTP_USER },
+    { "GET",  "/api/v1/cases",              http_cases_list,     HTTP_USER },
+    { "GET",  "/api/v1/cases/{id}",         http_case_get,       HTTP_USER },
+    { "POST", "/api/v1/cases/{id}/claim",   http_case_claim,     HTTP_USER },
+    { "POST", "/api/v1/cases/{id}/reply",   http_case_reply,     HTTP_USER },
+    { "POST", "/api/v1/cases/{id}/resolve", http_case_resolve,   HTTP_USER },
+    { "POST", "/api/v1/cases/{id}/close",   http_case_close,     HTTP_USER },
 };
 
-static int path_matches(const char *pattern, const char *path)
+/* Length of the segment at p (up to '/' or the end). */
+static size_t seg_len(const char *p)
 {
-    size_t n = strlen(pattern);
-
-    if (n && pattern[n - 1] == '*')
-        return strncmp(pattern, path, n - 1) == 0;
-    return strcmp(pattern, path) == 0;
+    return strcspn(p, "/");
 }
 
-int http_route(const char *method, const char *path, http_handler *out,
+static int match(const char *pattern, const char *path, int64_t *id)
+{
+    const char *p = pattern, *u = path;
+
+    for (;;) {
+        size_t pn = seg_len(p), un = seg_len(u);
+
+        if (pn == 1 && *p == '*')
+            return 1;
+        if (pn == 4 && strncmp(p, "{id}", 4) == 0) {
+            char digits[20];
+            long long v;
+
+            if (un == 0 || un >= sizeof digits)
+                return 0;
+            for (size_t i = 0; i < un; i++)
+                if (u[i] < '0' || u[i] > '9')
+                    return 0;
+            memcpy(digits, u, un);
+            digits[un] = '\0';
+            v = strtoll(digits, NULL, 10);
+            if (v <= 0)
+                return 0;
+            *id = v;
+        } else if (pn != un || strncmp(p, u, pn) != 0) {
+            return 0;
+        }
+        p += pn;
+        u += un;
+        if (!*p || !*u)
+            return !*p && !*u;
+        p++;   /* both at '/' */
+        u++;
+    }
+}
+
+int http_route(const char *method, const char *path, http_route_match *out,
                char *allow, size_t allow_len)
 {
     size_t used = 0;
@@ -40,10 +88,14 @@ int http_route(const char *method, const char *path, http_handler *out,
 
     allow[0] = '\0';
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        if (!path_matches(routes[i].path, path))
+        int64_t id = 0;
+
+        if (!match(routes[i].pattern, path, &id))
             continue;
         if (strcmp(routes[i].method, method) == 0) {
-            *out = routes[i].fn;
+            out->fn = routes[i].fn;
+            out->access = routes[i].access;
+            out->id = id;
             return HD_OK;
         }
         if (used < allow_len) {

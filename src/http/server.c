@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "http/handler.h"
 #include "routes.h"
+#include "store/users.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -73,12 +74,13 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
 {
     http_req req = { 0 };
     http_resp resp = { 0 };
-    http_handler fn;
+    http_route_match rt;
+    store_user user;
     char allow[64];
     enum MHD_Result ret;
     int rc;
 
-    rc = http_route(method, url, &fn, allow, sizeof allow);
+    rc = http_route(method, url, &rt, allow, sizeof allow);
     if (rc == HD_ENOTFOUND)
         return answer_error(conn, 404, "not_found", "no such resource", NULL);
     if (rc == HD_ESTATE)
@@ -92,9 +94,19 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
     req.query_len = ctx->query.len;
     req.body = buf_str(&ctx->body);
     req.body_len = ctx->body.len;
+    req.id = rt.id;
     buf_init(&resp.body, HTTP_RESP_MAX);
     resp.status = 200;
-    rc = fn(&req, &resp);
+    rc = HD_OK;
+    if (rt.access != HTTP_PUBLIC) {
+        rc = http_authenticate(&req, rt.access, &user, &resp);
+        if (rc == HD_OK)
+            req.user = &user;
+    }
+    if (rc == HD_OK)
+        rc = rt.fn(&req, &resp);
+    else if (rc == HD_EAUTH)
+        rc = HD_OK;   /* http_authenticate has answered 401/403 */
     if (rc && resp.status < 400) {
         log_error("http: %s %s failed: %s", method, url, hd_strerror(rc));
         http_reply_error(&resp, rc == HD_EBUSY ? 503 : 500,

@@ -106,9 +106,18 @@ static const char *const kind_status[] = {
 static int ingest_step(const dlg_flow *flow, const nlu_model *model, const dlg_state *st,
                        const ingest_msg *in, dlg_result *out)
 {
+    dlg_env env = {
+        .flow = flow,
+        .model = model,
+        .geo = in->geo,
+        .current_year = in->current_year,
+        .open_case_id = in->open_case_id,
+        .contact_phone = in->contact_phone,
+    };
+
     switch (in->kind) {
     case INGEST_TEXT:
-        return dlg_step(flow, model, st, in->text, in->len, out);
+        return dlg_step(&env, st, in->text, in->len, out);
     case INGEST_FOLLOW:
         return dlg_on_event(flow, st, DLG_EV_FOLLOW, out);
     case INGEST_NONTEXT:

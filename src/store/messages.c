@@ -4,6 +4,8 @@
 #include "store_internal.h"
 #include "core/err.h"
 
+#include <string.h>
+
 static const char SQL_ADD[] =
     "INSERT INTO messages (contact_id, dir, channel, external_id, text, intent,"
     " status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -101,5 +103,44 @@ int store_message_set_intent(store *s, int64_t id, const char *intent)
     rc = store_step_done(st, NULL);
     if (rc == HD_OK && sqlite3_changes(s->db) == 0)
         rc = HD_ENOTFOUND;
+    return rc;
+}
+
+static const char SQL_LIST[] =
+    "SELECT id, dir, substr(text, 1, 4000), status, created_at FROM messages"
+    " WHERE contact_id = ?1 AND created_at >= ?2 ORDER BY created_at, id LIMIT ?3";
+
+int store_message_list(store *s, int64_t contact_id, int64_t since_ms,
+                       store_message *rows, int max, int *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, src;
+
+    if (!s || contact_id <= 0 || !rows || max <= 0 || !n)
+        return HD_EINVAL;
+    *n = 0;
+    if ((rc = store_stmt(s, SQL_LIST, &st)))
+        return rc;
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, contact_id))) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 2, since_ms))) ||
+        (rc = store_dberr(sqlite3_bind_int(st, 3, max))))
+        goto out;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        store_message *m = &rows[*n];
+        const char *dir = (const char *)sqlite3_column_text(st, 1);
+
+        m->id = sqlite3_column_int64(st, 0);
+        m->dir = dir && strcmp(dir, "out") == 0 ? STORE_OUT : STORE_IN;
+        /* substr() counts characters: 4000 of them fit the field unless
+         * they are 4-byte ones, then the copy refuses and the text is "". */
+        store_col_text(st, 2, m->text, sizeof m->text);
+        store_col_text(st, 3, m->status, sizeof m->status);
+        m->created_at = sqlite3_column_int64(st, 4);
+        (*n)++;
+    }
+    if (src != SQLITE_DONE)
+        rc = store_dberr(src);
+out:
+    sqlite3_reset(st);
     return rc;
 }

@@ -101,6 +101,99 @@ static const migration migrations[] = {
       "  updated_at INTEGER NOT NULL"
       ") WITHOUT ROWID;" },
 
+    /* 3 */
+    { "communes, users, cases, case_events, audit_log, case_drafts",
+      /* Filled from data/communes.tsv at start (store_commune_load); rows are
+       * updated, never deleted, so that old cases keep their commune. */
+      "CREATE TABLE communes ("
+      "  code          TEXT PRIMARY KEY,"
+      "  name          TEXT NOT NULL,"
+      "  type          TEXT NOT NULL,"
+      "  province_code TEXT NOT NULL,"
+      "  province_name TEXT NOT NULL"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX communes_province ON communes(province_code);"
+      "CREATE TABLE users ("
+      "  id            INTEGER PRIMARY KEY,"
+      "  name          TEXT    NOT NULL,"
+      "  role          TEXT    NOT NULL CHECK (role IN ('officer', 'staff', 'admin')),"
+      "  province_code TEXT,"                          /* staff: NULL = all provinces */
+      "  token_hash    TEXT    NOT NULL UNIQUE,"       /* hex SHA-256 of the token */
+      "  created_at    INTEGER NOT NULL,"
+      "  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))"
+      ");"
+      "CREATE TABLE user_communes ("
+      "  user_id      INTEGER NOT NULL REFERENCES users(id),"
+      "  commune_code TEXT    NOT NULL REFERENCES communes(code),"
+      "  PRIMARY KEY (user_id, commune_code)"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX user_communes_commune ON user_communes(commune_code);"
+      /* Personal fields (full_name, id_enc, callback_phone, description) are
+       * set to NULL by the retention purge; id_last4 stays for the masked
+       * display. commune_code NULL: the province's queue (commune unknown).
+       * No foreign key to communes: a case must be recordable whatever the
+       * state of that table. */
+      "CREATE TABLE cases ("
+      "  id             INTEGER PRIMARY KEY,"
+      "  contact_id     INTEGER NOT NULL REFERENCES contacts(id),"
+      "  channel        TEXT    NOT NULL,"
+      "  kind           TEXT    NOT NULL CHECK (kind IN ('device_change', 'phone_change', 'other')),"
+      "  reason         TEXT    NOT NULL,"
+      "  commune_code   TEXT,"
+      "  province_code  TEXT    NOT NULL,"
+      "  status         TEXT    NOT NULL CHECK (status IN ('open', 'claimed', 'resolved', 'closed')),"
+      "  close_reason   TEXT    CHECK (close_reason IN ('duplicate', 'unreachable')),"
+      "  claimed_by     INTEGER REFERENCES users(id),"
+      "  full_name      TEXT,"
+      "  id_enc         BLOB,"                         /* nonce || ciphertext || tag */
+      "  id_last4       TEXT,"
+      "  callback_phone TEXT,"
+      "  description    TEXT,"
+      "  created_at     INTEGER NOT NULL,"
+      "  claimed_at     INTEGER,"
+      "  resolved_at    INTEGER,"
+      "  closed_at      INTEGER,"
+      "  purged_at      INTEGER,"
+      "  CHECK ((status = 'closed') = (close_reason IS NOT NULL))"
+      ");"
+      "CREATE INDEX cases_queue ON cases(commune_code, status, created_at);"
+      "CREATE INDEX cases_province ON cases(province_code, status, created_at);"
+      "CREATE INDEX cases_status ON cases(status, created_at);"
+      /* One case in progress per contact: a second escalation adds to it. */
+      "CREATE UNIQUE INDEX cases_one_active ON cases(contact_id)"
+      "  WHERE status IN ('open', 'claimed');"
+      "CREATE TABLE case_events ("
+      "  id         INTEGER PRIMARY KEY,"
+      "  case_id    INTEGER NOT NULL REFERENCES cases(id),"
+      "  at         INTEGER NOT NULL,"
+      "  actor      TEXT    NOT NULL CHECK (actor IN ('citizen', 'bot', 'system')"
+      "               OR (actor GLOB 'user:[1-9]*' AND substr(actor, 6) NOT GLOB '*[^0-9]*')),"
+      "  kind       TEXT    NOT NULL CHECK (kind IN ('created', 'message', 'escalation',"
+      "               'claimed', 'reply', 'resolved', 'closed', 'purged')),"
+      "  message_id INTEGER REFERENCES messages(id),"
+      "  text       TEXT"
+      ");"
+      "CREATE INDEX case_events_case ON case_events(case_id, at, id);"
+      /* Never the ID number, not even masked: who did what to which case. */
+      "CREATE TABLE audit_log ("
+      "  id      INTEGER PRIMARY KEY,"
+      "  at      INTEGER NOT NULL,"
+      "  user_id INTEGER REFERENCES users(id),"
+      "  action  TEXT    NOT NULL,"
+      "  case_id INTEGER REFERENCES cases(id),"
+      "  detail  TEXT"
+      ");"
+      "CREATE INDEX audit_log_case ON audit_log(case_id, at) WHERE case_id IS NOT NULL;"
+      "CREATE INDEX audit_log_at ON audit_log(at);"
+      /* The ID number typed during an intake, sealed, until the case is
+       * created (then it moves into cases) or the intake is cancelled. */
+      "CREATE TABLE case_drafts ("
+      "  contact_id INTEGER PRIMARY KEY REFERENCES contacts(id),"
+      "  id_enc     BLOB    NOT NULL,"
+      "  id_last4   TEXT    NOT NULL,"
+      "  updated_at INTEGER NOT NULL"
+      ");" },
+
     /* Append new migrations here. */
 };
 

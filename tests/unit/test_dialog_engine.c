@@ -13,6 +13,7 @@
 
 static dlg_flow *F;
 static nlu_model *M;
+static dlg_env E;   /* flow and model; no directory, no open case */
 
 static void setup(void)
 {
@@ -28,6 +29,9 @@ static void setup(void)
         printf("cannot load the nlu model: %s\n", err);
         exit(1);
     }
+    E.flow = F;
+    E.model = M;
+    E.current_year = 2025;
 }
 
 /* One turn: step from *s with text, check the invariants every result must
@@ -37,7 +41,7 @@ static dlg_result R;
 static const dlg_result *say(dlg_state *s, const char *text)
 {
     setup();
-    CHECK_INT(dlg_step(F, M, s, text, strlen(text), &R), HD_OK);
+    CHECK_INT(dlg_step(&E, s, text, strlen(text), &R), HD_OK);
     CHECK_MSG(R.n_replies >= 1 && R.n_replies <= DLG_REPLIES_MAX, "\"%s\": %d replies", text, R.n_replies);
     for (int i = 0; i < R.n_replies; i++)
         CHECK_MSG(R.replies[i].text[0] != '\0', "\"%s\": empty reply %d", text, i);
@@ -419,11 +423,20 @@ static void stale_state_is_harmless(void)
     say(&s, "2");
     CHECK_STR(s.node, "activate_account");
     setup();
-    CHECK_INT(dlg_step(F, M, NULL, "x", 1, &R), HD_EINVAL);
-    CHECK_INT(dlg_step(NULL, M, &s, "x", 1, &R), HD_EINVAL);
+    CHECK_INT(dlg_step(&E, NULL, "x", 1, &R), HD_EINVAL);
+    CHECK_INT(dlg_step(NULL, &s, "x", 1, &R), HD_EINVAL);
+    {
+        dlg_env no_flow = E;
+        no_flow.flow = NULL;
+        CHECK_INT(dlg_step(&no_flow, &s, "x", 1, &R), HD_EINVAL);
+    }
     /* without a model (classifier unavailable) digits still work */
     s = at("menu");
-    CHECK_INT(dlg_step(F, NULL, &s, "4", 1, &R), HD_OK);
+    {
+        dlg_env no_model = E;
+        no_model.model = NULL;
+        CHECK_INT(dlg_step(&no_model, &s, "4", 1, &R), HD_OK);
+    }
     CHECK_STR(R.state.node, "forgot_passcode");
 }
 
@@ -464,7 +477,7 @@ static void never_empty_fuzz(void)
                 }
             }
             s.opted_out = k & 1;
-            CHECK_INT(dlg_step(F, M, &s, text, len, &R), HD_OK);
+            CHECK_INT(dlg_step(&E, &s, text, len, &R), HD_OK);
             CHECK(R.n_replies >= 1 && R.n_replies <= DLG_REPLIES_MAX);
             CHECK(R.n_actions >= 0 && R.n_actions <= DLG_ACTIONS_MAX);
             CHECK_MSG(dlg_flow_node_id(F, 0) && R.state.node[0], "empty node after step");

@@ -1,4 +1,4 @@
-/* test_dialog_flow.c -- loading messages/flow.json + answers.json, and the
+/* test_dialog_flow.c -- loading messages/flow.json, cases.json, answers.json, and the
  * checks that refuse a broken flow with a message naming file and key. */
 #include "test.h"
 
@@ -45,11 +45,11 @@ static const char *broken_copy(const char *which, const char *from, const char *
 {
     static int seq;
     static char dir[512];
-    const char *files[] = { "flow.json", "answers.json" };
+    const char *files[] = { "flow.json", "cases.json", "intake.json", "answers.json" };
 
     snprintf(dir, sizeof dir, "%s/flow%d", test_tmpdir(), ++seq);
     mkdir(dir, 0700);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < (int)(sizeof files / sizeof files[0]); i++) {
         char src[512], dst[600];
         char *s, *at;
 

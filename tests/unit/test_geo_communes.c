@@ -460,26 +460,6 @@ static void garbage(void)
     free(big);
 }
 
-static void speed(void)
-{
-    static const char *const q[] = {
-        "Phường Tân Phong, Lai Châu", "xa tam phong lai chau", "Bình Dương",
-        "xã Mường Cang, huyện Than Uyên, Lai Châu", "zzqx wwvk",
-    };
-    clock_t t0 = clock();
-    double ms;
-    int i;
-
-    for (i = 0; i < 500; i++) {
-        geo_match m[8];
-        int n;
-        const char *t = q[i % 5];
-        geo_lookup(dir(), t, strlen(t), m, 8, &n);
-    }
-    ms = (double)(clock() - t0) * 1000.0 / CLOCKS_PER_SEC / 500;
-    CHECK_MSG(ms < 1.0, "%.3f ms a lookup", ms);
-}
-
 static void teardown(void)
 {
     geo_dir_free(dir());
@@ -487,4 +467,4 @@ static void teardown(void)
 
 TEST_MAIN(T(load_counts), T(load_errors), T(exact_names), T(repeated_name),
           T(with_province), T(province_names), T(typos), T(old_names),
-          T(garbage), T(speed), T(teardown))
+          T(garbage), T(teardown))

@@ -13,50 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 static nlu_model *model;
 static nlu_text txt;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Timing checks mean nothing under valgrind. */
-static int slow_run(void)
-{
-    const char *p = getenv("LD_PRELOAD");
-    return (p && strstr(p, "vgpreload")) || getenv("NLU_TEST_NO_TIMING");
-}
 
 static int get_model(void)
 {
     char err[256] = "";
 
+    /* How fast the model loads is measured by `make bench`, not here: a
+     * test must not fail because the machine is busy. */
     if (!model) {
-        double t0 = now_ms(), ms;
         int rc = nlu_model_load(test_messages_dir(), &model, err, sizeof err);
-        ms = now_ms() - t0;
         CHECK_MSG(rc == HD_OK, "nlu_model_load: %d %s", rc, err);
-        /* Loading must take under 100 ms; a busy machine may stall one
-         * attempt, so the best of three counts. */
-        for (int i = 0; rc == HD_OK && i < 2 && ms >= 100; i++) {
-            nlu_model *again = NULL;
-            double t1 = now_ms(), ms1;
-            nlu_model_load(test_messages_dir(), &again, err, sizeof err);
-            ms1 = now_ms() - t1;
-            nlu_model_free(again);
-            if (ms1 < ms)
-                ms = ms1;
-        }
-        if (rc == HD_OK)
-            printf("     model loaded in %.1f ms\n", ms);
-        if (rc == HD_OK && !slow_run())
-            CHECK_MSG(ms < 100, "model took %.1f ms to load", ms);
     }
     return model != NULL;
 }
@@ -370,30 +339,6 @@ static void rejects_bad_arguments(void)
     nlu_model_free(NULL);
 }
 
-static void classification_is_fast(void)
-{
-    static const char *const s[] = {
-        "ko nhan dc ma otp", "Tôi mới đổi điện thoại, không đăng nhập được VNeID ạ",
-        "xin chào", "cho em hỏi đăng ký mức 2 ở đâu vậy ạ",
-    };
-    static nlu_text t[4];
-    int n = 200000;
-    double t0, ms;
-    nlu_result r;
-
-    if (!get_model())
-        return;
-    for (int i = 0; i < 4; i++)
-        nlu_normalize(s[i], strlen(s[i]), &t[i]);
-    t0 = now_ms();
-    for (int i = 0; i < n; i++)
-        nlu_classify(model, &t[i & 3], &r);
-    ms = now_ms() - t0;
-    printf("     %.0f classifications/s\n", n / (ms / 1e3));
-    if (!slow_run())
-        CHECK_MSG(n / (ms / 1e3) > 100000, "only %.0f classifications/s", n / (ms / 1e3));
-}
-
 static void release(void)
 {
     nlu_model_free(model);
@@ -403,4 +348,4 @@ static void release(void)
 TEST_MAIN(T(intent_ids), T(public_examples), T(heldout_accuracy), T(every_intent_in_heldout),
           T(short_special_inputs), T(cancel_in_a_sentence_is_not_opt_out),
           T(out_of_scope_is_unknown), T(garbage_is_unknown), T(scores_in_range),
-          T(rejects_bad_arguments), T(classification_is_fast), T(release))
+          T(rejects_bad_arguments), T(release))

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""test_browser.py -- the officers' dashboard in a real browser, against the real server.
+
+Sets the stage, then hands over to tests/browser/dashboard.test.js (playwright-core driving
+Debian's Chromium, headless), whose PASS/FAIL lines are passed on as this program's own:
+
+  1. npm ci in tests/browser when its node_modules is missing (playwright-core, pinned);
+  2. the server, with a PII key, in production mode;
+  3. users made with `vneid-helpdesk user add`: a staff member (for /api/v1/simulate), the
+     officer of Phường Hoàn Kiếm and an officer of Phường Ngọc Hà (who must not see the case);
+  4. a case made the way a citizen makes one: a Zalo conversation through /api/v1/simulate --
+     device change, self-service fails, the intake (name, ID number, commune, phone,
+     description with some markup in it, confirm);
+  5. the browser: sign-in -> queue -> case -> claim -> reply -> resolve, on a desktop and a
+     360 px phone screen; screenshots in $TEST_TMPDIR/screens, the last ones also copied to
+     tests/browser/screenshots/ (not in git);
+  6. afterwards: the citizen's two messages (the reply, the resolution) are in the outbox.
+"""
+import glob
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import sys
+import unicodedata
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib.util import REPO_ROOT, Reporter, Server, binary_path, http, http_json, tmp_root  # noqa: E402
+
+r = Reporter(deadline=840)
+
+BROWSER_DIR = os.path.join(REPO_ROOT, "tests", "browser")
+CHROMIUM = os.environ.get("HD_CHROMIUM", "/usr/bin/chromium")
+CONTACT = "zalo-browser-%s" % secrets.token_hex(4)
+NAME = "Trần Thị Bình"
+IDNUM = "001190123456"           # Hà Nội (001), a woman born in 1990 (century digit 1)
+COMMUNE_CODE, COMMUNE_NAME = "00070", "Phường Hoàn Kiếm"
+OTHER_COMMUNE = "00008"           # Phường Ngọc Hà: the other officer's
+PHONE = "0912345678"
+UNTRUSTED = '<img src=x onerror="window.__hd_xss=1"><b>gấp</b>'
+DESCRIPTION = "Tôi đổi điện thoại mới, đăng nhập VNeID báo thiết bị không hợp lệ. " + UNTRUSTED
+STILL_FAILS = "vẫn không được"
+REPLY = ("Chào chị, Công an phường đã nhận hồ sơ. Chị mang căn cước đến trụ sở "
+         "sáng thứ Hai để được hỗ trợ đổi thiết bị.")
+NOTE = "Đã hỗ trợ đổi thiết bị đăng nhập tại trụ sở."
+
+
+def plain(s):
+    """Vietnamese without its marks, lower case: an SMS text is stored unaccented."""
+    s = unicodedata.normalize("NFD", s or "").replace("đ", "d").replace("Đ", "D")
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).lower().split())
+
+
+def tools_missing():
+    missing = [t for t in ("node", "npm") if not shutil.which(t)]
+    if not os.access(CHROMIUM, os.X_OK):
+        missing.append(CHROMIUM + " (Debian package chromium)")
+    return missing
+
+
+def npm_ci():
+    if os.path.exists(os.path.join(BROWSER_DIR, "node_modules", "playwright-core", "package.json")):
+        return
+    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR,
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError("npm ci failed (%d): %s" % (p.returncode, (p.stderr or p.stdout)[-800:]))
+
+
+def user_add(srv, name, role, *extra):
+    p = subprocess.run([binary_path(), "user", "add", "--name", name, "--role", role] + list(extra),
+                       cwd=REPO_ROOT, env=srv.env, capture_output=True, text=True, timeout=30)
+    token = p.stdout.strip()
+    assert p.returncode == 0 and len(token) >= 40, \
+        "user add %s: status %d, stdout %r, stderr %r" % (role, p.returncode, p.stdout, p.stderr)
+    return token
+
+
+def say(srv, staff, text):
+    st, _, body = http_json("POST", srv.url("/api/v1/simulate"),
+                            {"contact": CONTACT, "channel": "zalo", "text": text},
+                            {"Authorization": "Bearer " + staff}, timeout=15)
+    assert st == 200, "simulate %r: %d %r" % (text, st, body)
+    return body
+
+
+def replies_text(body):
+    return " | ".join(x.get("text", "") for x in body.get("replies", []))
+
+
+def make_case(srv, staff, officer):
+    """The citizen's side, through the engine, until the case exists. The answers follow
+    what the bot asks: a numbered list of communes gets the number of ours."""
+    log = []
+
+    def turn(text):
+        b = say(srv, staff, text)
+        log.append("> %s\n< %s  [state %s, actions %s]"
+                   % (text, replies_text(b)[:300], b.get("state"), b.get("actions")))
+        return b
+
+    turn("Tôi mới đổi điện thoại, không đăng nhập được VNeID")
+    turn(STILL_FAILS)
+    turn(NAME)
+    turn(IDNUM)
+    b = turn(COMMUNE_NAME + ", Hà Nội")
+    for _ in range(2):                       # candidates offered: pick ours by its number
+        opts = [o for rep in b.get("replies", []) for o in rep.get("options", [])]
+        pick = [i + 1 for i, o in enumerate(opts) if "hoan kiem" in plain(o)]
+        if not pick:
+            break
+        b = turn(str(pick[0]))
+    turn(PHONE)
+    turn(DESCRIPTION)
+    b = turn("1")
+    opened = "case_open" in (b.get("actions") or [])
+    st, _, lst = http_json("GET", srv.url("/api/v1/cases"), headers={"Authorization": "Bearer " + officer})
+    cases = (lst or {}).get("cases", []) if st == 200 else []
+    assert opened and len(cases) == 1, \
+        "no case from the conversation (case_open %s, officer's queue %d: %r)\n%s" \
+        % (opened, st, cases, "\n".join(log))
+    return cases[0], log
+
+
+def outbox_texts(db):
+    con = sqlite3.connect(db, timeout=10)
+    try:
+        return [t for (t,) in con.execute(
+            "SELECT text FROM outbox WHERE channel = 'zalo' AND address = ? ORDER BY id", (CONTACT,))]
+    finally:
+        con.close()
+
+
+def run_browser(env):
+    """dashboard.test.js; its PASS/FAIL lines become ours."""
+    p = subprocess.run(["node", "dashboard.test.js"], cwd=BROWSER_DIR, env=env,
+                       capture_output=True, text=True, timeout=420)
+    for line in p.stdout.splitlines():
+        if line.startswith("PASS "):
+            r.ok(line[5:])
+        elif line.startswith("FAIL "):
+            name, _, why = line[5:].partition(": ")
+            r.fail(name, why)
+        elif line.startswith("     "):
+            print(line)
+        elif line.strip():
+            r.note(line.lstrip("# "))
+    if p.returncode != 0 and "FAIL " not in p.stdout:
+        r.fail("dashboard.test.js", "exited with status %d" % p.returncode, p.stderr[-2000:])
+
+
+missing = tools_missing()
+if missing:
+    r.fail("browser tools", "missing: " + ", ".join(missing) + " (make deps installs them)")
+    r.finish()
+
+with r.case("playwright-core installed from the lock file"):
+    npm_ci()
+
+srv = Server(env={"HELPDESK_PII_KEY": secrets.token_hex(32), "HELPDESK_MODE": "production",
+                  "HELPDESK_WEB": os.path.join(REPO_ROOT, "web")})
+srv.start()
+db = srv.env["HELPDESK_DB"]
+
+with r.case("the dashboard's files are served: page, script, style; nothing outside web/"):
+    st, h, body = http("GET", srv.url("/"))
+    assert st == 200 and h.get("Content-Type", "").startswith("text/html"), (st, h.get("Content-Type"))
+    assert b'<html lang="vi">' in body, body[:200]
+    for name, ctype in (("app.js", "text/javascript"), ("app.css", "text/css"), ("icon.svg", "image/svg+xml")):
+        st, h, _ = http("GET", srv.url("/assets/" + name))
+        assert st == 200 and h.get("Content-Type", "").startswith(ctype), (name, st, h.get("Content-Type"))
+    for bad in ("/assets/..%2Fsrc%2Fmain.c", "/assets/.hidden.js", "/assets/nope.js"):
+        st, _, _ = http("GET", srv.url(bad))
+        assert st == 404, (bad, st)
+
+tokens = {}
+with r.case("users made with `user add`: staff, the commune's officer, another commune's officer"):
+    tokens["staff"] = user_add(srv, "Tổ điều phối", "staff")
+    tokens["officer"] = user_add(srv, "Nguyễn Văn An", "officer", "--commune", COMMUNE_CODE)
+    tokens["other"] = user_add(srv, "Lê Thị Hoa", "officer", "--commune", OTHER_COMMUNE)
+    assert len(set(tokens.values())) == 3
+
+case = None
+with r.case("a Zalo conversation with the intake makes a case in Phường Hoàn Kiếm"):
+    assert len(tokens) == 3, "no users"
+    case, transcript = make_case(srv, tokens["staff"], tokens["officer"])
+    assert case["status"] == "open" and case["kind"] == "device_change", case
+    assert case["commune"]["code"] == COMMUNE_CODE, case["commune"]
+    assert case["id_number"] == "********" + IDNUM[-4:], case["id_number"]
+    r.note("case %s made; transcript:\n%s" % (case["id"], "\n".join(transcript)))
+
+if case:
+    screens = os.path.join(tmp_root(), "screens")
+    env = dict(os.environ)
+    env.update({
+        "HD_BASE_URL": srv.base_url, "HD_TOKEN": tokens["officer"], "HD_OTHER_TOKEN": tokens["other"],
+        "HD_CASE_ID": str(case["id"]), "HD_CASE_NAME": NAME, "HD_CASE_IDNUM": IDNUM,
+        "HD_CASE_COMMUNE": COMMUNE_NAME, "HD_CASE_TEXT": STILL_FAILS, "HD_UNTRUSTED": UNTRUSTED,
+        "HD_REPLY": REPLY, "HD_NOTE": NOTE, "HD_SCREEN_DIR": screens, "HD_CHROMIUM": CHROMIUM,
+    })
+    run_browser(env)
+
+    with r.case("the citizen gets the reply and the resolution (outbox, Zalo)"):
+        texts = outbox_texts(db)
+        assert any(plain(REPLY) in plain(t) for t in texts), texts
+        assert any(plain(NOTE) in plain(t) and "giai quyet" in plain(t) for t in texts), texts
+
+    with r.case("the case page's read of the full ID number is audited, the number never logged"):
+        con = sqlite3.connect(db, timeout=10)
+        try:
+            n = con.execute("SELECT count(*) FROM audit_log WHERE action = 'case.read_pii' AND case_id = ?",
+                            (case["id"],)).fetchone()[0]
+            details = " ".join(d or "" for (d,) in con.execute("SELECT detail FROM audit_log"))
+        finally:
+            con.close()
+        assert n >= 1, "no case.read_pii"
+        assert IDNUM not in details and IDNUM not in srv.log_text(), "the ID number leaked"
+
+    # The screenshots to look at after a run, kept out of git (.gitignore).
+    keep = os.path.join(BROWSER_DIR, "screenshots")
+    os.makedirs(keep, exist_ok=True)
+    for f in sorted(glob.glob(os.path.join(screens, "*.png"))):
+        shutil.copy(f, keep)
+    r.note("screenshots: %s (copied to %s)" % (screens, keep))
+
+srv.stop()
+r.finish()

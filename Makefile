@@ -28,7 +28,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-o
 # Debian packages: what the build needs, and what the tests need on top.
 DEB_BUILD := build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libcjson-dev \
              libsqlite3-dev libutf8proc-dev libssl-dev
-DEB_TEST  := kannel kannel-extras python3 curl sqlite3 clang libclang-rt-14-dev
+DEB_TEST  := kannel kannel-extras python3 curl sqlite3 clang libclang-rt-14-dev chromium nodejs
 
 SRC      := $(shell find src -name '*.c' ! -path src/main.c | sort)
 OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
@@ -86,9 +86,15 @@ deps:
 deps-test:
 	$(call install_missing,$(DEB_BUILD) $(DEB_TEST))
 
+# The first run writes a new HELPDESK_PII_KEY into .env: the server does not
+# start without one, and the key must stay the same from then on.
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p var
+	@if [ -z "$$HELPDESK_PII_KEY" ] && ! grep -qs '^HELPDESK_PII_KEY=..*' .env; then \
+	  echo "HELPDESK_PII_KEY=$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >> .env; \
+	  echo "created .env with a new HELPDESK_PII_KEY: keep it, it decrypts the stored ID numbers"; \
+	fi
 	./$(BIN) serve
 
 test: deps-test

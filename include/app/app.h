@@ -41,6 +41,9 @@ typedef struct app {
     app_channel     sms, zalo;
     struct zalo_token *zalo_token;
     store          *token_store;       /* the token module's own connection */
+    pthread_t       maint_thread;
+    pthread_cond_t  maint_cond;        /* with pool_lock */
+    int             maint_running, maint_stop;
 } app;
 
 /* Loads messages/ and data/, checks the PII key (required outside
@@ -48,6 +51,10 @@ typedef struct app {
  * it) and fills the communes table on first start. */
 int  app_open(app *a, const settings *cfg, int n_stores, char *err, size_t errlen);
 void app_close(app *a);
+
+/* What ingest_message() needs from the loaded program. */
+struct ingest_env;
+void app_ingest_env(const app *a, struct ingest_env *out);
 
 /* Blocks until a connection is free. */
 store *app_store_acquire(app *a);
@@ -57,6 +64,12 @@ void   app_store_release(app *a, store *s);
  * worker per configured channel; stop them. */
 int  app_channels_start(app *a, char *err, size_t errlen);
 void app_channels_stop(app *a);
+/* maintenance.c: retention of personal data, in a background thread. */
+int  app_maintenance_start(app *a);
+void app_maintenance_stop(app *a);
+/* One pass (also used by tests through the CLI): purge what is due at now. */
+int  app_maintenance_run(app *a, int64_t now);
+
 /* "sms" / "zalo" -> its channel, NULL otherwise. */
 app_channel *app_channel_get(app *a, const char *name);
 /* Something was queued for this channel: wake its worker. */

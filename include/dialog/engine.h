@@ -173,6 +173,12 @@ int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t l
  * "case_open"). HD_ETOOBIG if a reply would not fit (it is then cut). */
 int dlg_result_fill_case_id(dlg_result *r, int64_t case_id);
 
+/* In place: every number of 12 or more digits (groups joined by single
+ * spaces, dots or dashes count as one) keeps its last 4 digits, the others
+ * become '*' ("001 099 012345" -> "*** *** **2345"). The intake applies it to
+ * the name and description; an edge may apply it to a message it stores. */
+void dlg_mask_idnums(char *text);
+
 /* What is not a text still gets an answer (pure, like dlg_step):
  *   DLG_EV_FOLLOW   the citizen followed the Zalo OA: greeting and menu (a
  *                   running intake is cancelled: action "intake_cancel");

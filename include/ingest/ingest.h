@@ -11,6 +11,8 @@
 
 #include "dialog/engine.h"
 #include "dialog/render.h"
+#include "geo/communes.h"
+#include "pii/crypto.h"
 #include "store/store.h"
 
 #include <stdint.h>
@@ -38,22 +40,35 @@ typedef struct ingest_msg {
     size_t          len;
     int64_t         now_ms;
     ingest_delivery delivery;
-    /* For the case intake (see dlg_env in dialog/engine.h); zero/NULL when
-     * unknown: no commune lookup, no age check, no open case, no phone. */
-    const geo_dir  *geo;
-    int             current_year;
-    int64_t         open_case_id;
-    const char     *contact_phone; /* national form 0912345678 for SMS, else NULL */
 } ingest_msg;
+
+/* What every message is understood with: loaded once, read-only. */
+typedef struct ingest_env {
+    const dlg_flow  *flow;
+    const nlu_model *model;
+    const geo_dir   *geo;            /* NULL: the intake cannot place a commune */
+    const pii_key   *pii;            /* seals the ID number typed during an intake */
+    int              tz_offset_min;  /* local time, for the year in the age check */
+} ingest_env;
 
 typedef struct ingest_result {
     int        duplicate;          /* 1: already seen, nothing was done */
     int64_t    contact_id;
     int64_t    message_id;
+    int64_t    case_id;            /* the case created or added to, 0 if none */
     dlg_result step;               /* replies, actions, new state, intent */
 } ingest_result;
 
-int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
-                   const ingest_msg *in, ingest_result *out, char *err, size_t errlen);
+/* The inbound text is stored with every 12-digit number masked: an ID number
+ * is kept only sealed, in the intake's draft and then its case. */
+int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
+                   ingest_result *out, char *err, size_t errlen);
+
+/* ingest_cases.c: the case actions of a step (intake_id, intake_cancel,
+ * case_open, case_append) and the citizen's messages attached to an open
+ * case. open_case_id: the contact's open case before the step, 0 if none. */
+int ingest_cases(store *s, const ingest_env *env, const ingest_msg *in, int64_t contact_id,
+                 int64_t open_case_id, const char *masked_text, ingest_result *out,
+                 char *err, size_t errlen);
 
 #endif

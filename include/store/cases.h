@@ -137,9 +137,9 @@ int store_case_close(store *s, int64_t id, int64_t user_id, case_close_reason wh
 
 /* Retention: every resolved or closed case whose resolved_at / closed_at is
  * before cutoff_ms loses its personal fields (full_name, id_enc,
- * callback_phone, description) and the texts of its events, gets purged_at
- * and a 'purged' event; drafts not touched since before cutoff_ms are
- * deleted. *n_purged (may be NULL) gets the number of cases. */
+ * callback_phone, description) and the texts people wrote in its events
+ * (message, escalation, reply, resolved), gets purged_at and a 'purged'
+ * event (actor system). *n_purged (may be NULL) gets the number of cases. */
 int store_case_purge(store *s, int64_t cutoff_ms, int64_t now_ms, int *n_purged);
 
 /* Stable names for JSON and the database; "" for a value out of range.
@@ -186,5 +186,8 @@ int store_case_draft_get(store *s, int64_t contact_id, unsigned char *id_enc, si
                          size_t *len, char id_last4[CASE_LAST4_MAX]);
 /* HD_OK also when there was none (cancel may come twice). */
 int store_case_draft_delete(store *s, int64_t contact_id);
+/* Delete the drafts last written before older_than_ms (abandoned intakes);
+ * *n_deleted (may be NULL) gets how many. */
+int store_case_draft_expire(store *s, int64_t older_than_ms, int *n_deleted);
 
 #endif

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "ingest/ingest.h"
 #include "store/communes.h"
 
 #include <stdio.h>
@@ -93,6 +94,16 @@ void app_close(app *a)
     pthread_mutex_destroy(&a->pool_lock);
     /* The key must not linger in freed memory. */
     OPENSSL_cleanse(&a->pii, sizeof a->pii);
+}
+
+void app_ingest_env(const app *a, ingest_env *out)
+{
+    memset(out, 0, sizeof *out);
+    out->flow = a->flow;
+    out->model = a->model;
+    out->geo = a->geo;
+    out->pii = &a->pii;
+    out->tz_offset_min = (int)a->cfg.tz_offset_min;
 }
 
 store *app_store_acquire(app *a)

@@ -52,6 +52,7 @@ int cli_chat(int argc, char **argv)
     dlg_channel ch = DLG_CH_CONSOLE;
     char line[CHAT_LINE_MAX], err[256];
     ingest_result *res;
+    ingest_env env;
     int tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     store *s;
     app a;
@@ -84,6 +85,7 @@ int cli_chat(int argc, char **argv)
     if (tty)
         printf("vneid-helpdesk chat: contact %s on %s. Ctrl-D to leave.\n\n", contact,
                dlg_channel_name(ch));
+    app_ingest_env(&a, &env);
     s = app_store_acquire(&a);
     for (;;) {
         if (tty) {
@@ -101,7 +103,7 @@ int cli_chat(int argc, char **argv)
             .channel = ch, .address = contact, .text = line, .len = strlen(line),
             .now_ms = clock_now_ms(), .delivery = INGEST_SHOW,
         };
-        rc = ingest_message(s, a.flow, a.model, &in, res, err, sizeof err);
+        rc = ingest_message(s, &env, &in, res, err, sizeof err);
         if (rc) {
             fprintf(stderr, "chat: %s\n", err);
             break;

@@ -32,8 +32,9 @@ int cli_serve(int argc, char **argv)
         app_close(&a);
         return 1;
     }
-    if (http_server_start(&a, &srv, err, sizeof err) != 0) {
-        log_error("serve: %s", err);
+    if (app_maintenance_start(&a) != 0 || http_server_start(&a, &srv, err, sizeof err) != 0) {
+        log_error("serve: %s", err[0] ? err : "cannot start");
+        app_maintenance_stop(&a);
         app_channels_stop(&a);
         app_close(&a);
         return 1;
@@ -43,6 +44,7 @@ int cli_serve(int argc, char **argv)
     /* Stop taking requests first, then let the workers finish the message
      * they are sending; what is still queued waits for the next start. */
     http_server_stop(srv);
+    app_maintenance_stop(&a);
     app_channels_stop(&a);
     app_close(&a);
     return 0;

@@ -64,7 +64,7 @@ static int user_add(int argc, char **argv)
         return usage();
     u.name = name;
     u.province_code = province;
-    u.communes = communes;
+    u.communes = n ? communes : NULL;
     u.ncommunes = n;
 
     rc = settings_load(&cfg, NULL, err, sizeof err);
@@ -75,6 +75,7 @@ static int user_add(int argc, char **argv)
         rc = store_commune_load(s, path, NULL, err, sizeof err);
     if (rc == HD_OK)
         rc = token_new(token, sizeof token, hash, sizeof hash);
+    u.token_hash = hash;
     if (rc == HD_OK)
         rc = store_user_add(s, &u, clock_now_ms(), &id);
     if (rc == HD_EINVAL) {

@@ -25,9 +25,7 @@ typedef struct dlg_turn {
 /* intake_text.c */
 int    dlg_append(char *out, size_t cap, const char *sep, const char *text);
 size_t dlg_clean_line(const char *in, char *out, size_t cap, size_t max_chars);
-/* Runs of 12 or more digits (spaces, dots, dashes between groups allowed)
- * become "********1234": an ID number typed where it does not belong. */
-void   dlg_mask_idnums(char *s);
+
 int    dlg_utf8_valid(const char *s);
 size_t dlg_utf8_chars(const char *s);
 

@@ -48,6 +48,7 @@ int http_simulate(const http_req *req, http_resp *resp)
 {
     ingest_result *res = NULL;
     ingest_msg in = { 0 };
+    ingest_env env;
     cJSON *body, *contact, *channel, *text, *o = NULL, *arr, *details;
     char err[256];
     dlg_channel ch;
@@ -87,7 +88,8 @@ int http_simulate(const http_req *req, http_resp *resp)
     in.delivery = INGEST_SHOW;
 
     s = app_store_acquire(req->app);
-    rc = ingest_message(s, req->app->flow, req->app->model, &in, res, err, sizeof err);
+    app_ingest_env(req->app, &env);
+    rc = ingest_message(s, &env, &in, res, err, sizeof err);
     app_store_release(req->app, s);
     if (rc) {
         log_error("simulate: %s", err);

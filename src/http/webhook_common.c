@@ -36,6 +36,7 @@ int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
                    int *duplicate)
 {
     ingest_result *res;
+    ingest_env env;
     char err[256] = "";
     store *s;
     int rc;
@@ -55,7 +56,8 @@ int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
         .delivery = INGEST_QUEUE,
     };
     s = app_store_acquire(req->app);
-    rc = ingest_message(s, req->app->flow, req->app->model, &m, res, err, sizeof err);
+    app_ingest_env(req->app, &env);
+    rc = ingest_message(s, &env, &m, res, err, sizeof err);
     app_store_release(req->app, s);
     if (rc)
         log_error("webhook %s: %s", dlg_channel_name(ch), err);

@@ -1,23 +1,19 @@
 /* ingest.c -- the one path of an inbound message (see ingest.h). */
 #include "ingest/ingest.h"
+#include "ingest_int.h"
 
+#include "channel/phone.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "store/cases.h"
 #include "store/contacts.h"
 #include "store/help.h"
 #include "store/messages.h"
 #include "store/outbox.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-/* The action named name, or NULL. */
-static const dlg_action *find_action(const dlg_result *r, const char *name)
-{
-    for (int i = 0; i < r->n_actions; i++)
-        if (strcmp(r->actions[i].name, name) == 0)
-            return &r->actions[i];
-    return NULL;
-}
+#include <time.h>
 
 /* "otp_not_received:solved" -> the citizen's answer to "did it work?". */
 static int record_outcome(store *s, int64_t contact_id, const dlg_action *a, int64_t now)
@@ -46,7 +42,7 @@ static const char *help_intent(const dlg_result *r)
 {
     const dlg_action *a;
 
-    if (r->help == DLG_HELP_PERSON && (a = find_action(r, "escalate")) != NULL && a->arg[0])
+    if (r->help == DLG_HELP_PERSON && (a = ingest_find_action(r, "escalate")) != NULL && a->arg[0])
         return a->arg;
     if (r->state.topic[0])
         return r->state.topic;
@@ -103,25 +99,32 @@ static const char *const kind_status[] = {
 };
 
 /* The engine's answer to what arrived; an unfollow gets none. */
-static int ingest_step(const dlg_flow *flow, const nlu_model *model, const dlg_state *st,
-                       const ingest_msg *in, dlg_result *out)
+static int ingest_step(const ingest_env *env, const store_contact *c, int64_t open_case_id,
+                       const dlg_state *st, const ingest_msg *in, dlg_result *out)
 {
-    dlg_env env = {
-        .flow = flow,
-        .model = model,
-        .geo = in->geo,
-        .current_year = in->current_year,
-        .open_case_id = in->open_case_id,
-        .contact_phone = in->contact_phone,
+    char phone[24];
+    time_t t = (time_t)(in->now_ms / 1000 + (int64_t)env->tz_offset_min * 60);
+    struct tm tm;
+    dlg_env de = {
+        .flow = env->flow,
+        .model = env->model,
+        .geo = env->geo,
+        .open_case_id = open_case_id,
     };
 
+    gmtime_r(&t, &tm);
+    de.current_year = tm.tm_year + 1900;
+    /* An SMS sender's own number is offered as the callback number. */
+    if (in->channel == DLG_CH_SMS &&
+        phone_format_national(c->address, phone, sizeof phone) == HD_OK)
+        de.contact_phone = phone;
     switch (in->kind) {
     case INGEST_TEXT:
-        return dlg_step(&env, st, in->text, in->len, out);
+        return dlg_step(&de, st, in->text, in->len, out);
     case INGEST_FOLLOW:
-        return dlg_on_event(flow, st, DLG_EV_FOLLOW, out);
+        return dlg_on_event(env->flow, st, DLG_EV_FOLLOW, out);
     case INGEST_NONTEXT:
-        return dlg_on_event(flow, st, DLG_EV_NONTEXT, out);
+        return dlg_on_event(env->flow, st, DLG_EV_NONTEXT, out);
     case INGEST_UNFOLLOW:
         memset(out, 0, sizeof *out);
         out->state = *st;
@@ -131,86 +134,109 @@ static int ingest_step(const dlg_flow *flow, const nlu_model *model, const dlg_s
     return HD_EINVAL;
 }
 
-int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
-                   const ingest_msg *in, ingest_result *out, char *err, size_t errlen)
+/* The inbound row goes first: a retried provider message stops here
+ * (HD_EDUP). Its text is stored with ID numbers masked. */
+static int store_inbound(store *s, const store_contact *c, const ingest_msg *in,
+                         const char *masked, int64_t *id)
+{
+    store_message_new m = {
+        .contact_id = c->id,
+        .dir = STORE_IN,
+        .channel = c->channel,
+        .external_id = in->external_id,
+        .text = masked,
+        .status = kind_status[in->kind],
+        .created_at = in->now_ms,
+    };
+
+    return store_message_add(s, &m, id);
+}
+
+/* Help request, the answer to "did it work?", the intent of the message. */
+static int record_help(store *s, const store_contact *c, const ingest_msg *in,
+                       const ingest_result *out)
+{
+    const dlg_action *a;
+    int rc = HD_OK;
+
+    if (in->kind == INGEST_TEXT)
+        rc = store_message_set_intent(s, out->message_id, nlu_intent_id(out->step.nlu.intent));
+    if (rc == HD_OK && out->step.help != DLG_HELP_NONE)
+        rc = store_help_add(s, c->id, out->message_id, help_intent(&out->step),
+                            out->step.help == DLG_HELP_PERSON ? "person" : "bot",
+                            in->now_ms, NULL);
+    if (rc == HD_OK && (a = ingest_find_action(&out->step, "outcome")) != NULL)
+        rc = record_outcome(s, c->id, a, in->now_ms);
+    return rc;
+}
+
+int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
+                   ingest_result *out, char *err, size_t errlen)
 {
     store_contact c;
     dlg_state st;
     char state_json[DLG_STATE_JSON_MAX];
-    const dlg_action *a;
-    const char *chname;
+    char *masked = NULL;
+    int64_t open_case_id = 0;
     int rc;
 
-    if (!s || !flow || !model || !in || !out || !in->address || !in->text ||
+    if (!s || !env || !env->flow || !in || !out || !in->address || !in->text ||
         (unsigned)in->kind > INGEST_UNFOLLOW)
         return HD_EINVAL;
     memset(out, 0, sizeof *out);
-    chname = dlg_channel_name(in->channel);
+    masked = malloc(in->len + 1);
+    if (!masked)
+        return HD_ENOMEM;
+    memcpy(masked, in->text, in->len);
+    masked[in->len] = '\0';
+    dlg_mask_idnums(masked);
 
     rc = store_begin(s);
-    if (rc)
+    if (rc) {
+        free(masked);
         return hd_seterr(err, errlen, rc, "begin: %s", hd_strerror(rc));
-    rc = store_contact_upsert(s, chname, in->address, in->now_ms, &c);
+    }
+    rc = store_contact_upsert(s, dlg_channel_name(in->channel), in->address, in->now_ms, &c);
     if (rc) {
         hd_seterr(err, errlen, rc, "contact: %s", hd_strerror(rc));
         goto out;
     }
     out->contact_id = c.id;
-
-    /* The inbound row goes first: a retried provider message stops here. */
-    {
-        store_message_new m = {
-            .contact_id = c.id,
-            .dir = STORE_IN,
-            .channel = c.channel,
-            .external_id = in->external_id,
-            .text = in->text,
-            .status = kind_status[in->kind],
-            .created_at = in->now_ms,
-        };
-        rc = store_message_add(s, &m, &out->message_id);
-        if (rc == HD_EDUP) {
-            out->duplicate = 1;
-            rc = HD_OK;
-            goto out;
-        }
-        if (rc) {
-            hd_seterr(err, errlen, rc, "inbound: %s", hd_strerror(rc));
-            goto out;
-        }
+    rc = store_inbound(s, &c, in, masked, &out->message_id);
+    if (rc == HD_EDUP) {
+        out->duplicate = 1;
+        rc = HD_OK;
+        goto out;
+    }
+    if (rc) {
+        hd_seterr(err, errlen, rc, "inbound: %s", hd_strerror(rc));
+        goto out;
+    }
+    rc = store_case_find_active(s, c.id, &open_case_id);
+    if (rc == HD_ENOTFOUND) {
+        open_case_id = 0;
+        rc = HD_OK;
+    }
+    if (rc) {
+        hd_seterr(err, errlen, rc, "open case: %s", hd_strerror(rc));
+        goto out;
     }
 
     if (dlg_state_decode(c.state, &st) != HD_OK && c.state[0])
         log_warn("ingest: contact %lld had an unreadable state; starting over", (long long)c.id);
-    rc = ingest_step(flow, model, &st, in, &out->step);
+    rc = ingest_step(env, &c, open_case_id, &st, in, &out->step);
     if (rc) {
         hd_seterr(err, errlen, rc, "dialogue step: %s", hd_strerror(rc));
         goto out;
     }
-
-    if (in->kind == INGEST_TEXT) {
-        rc = store_message_set_intent(s, out->message_id, nlu_intent_id(out->step.nlu.intent));
-        if (rc) {
-            hd_seterr(err, errlen, rc, "inbound intent: %s", hd_strerror(rc));
-            goto out;
-        }
+    rc = record_help(s, &c, in, out);
+    if (rc) {
+        hd_seterr(err, errlen, rc, "help request: %s", hd_strerror(rc));
+        goto out;
     }
-    if (out->step.help != DLG_HELP_NONE) {
-        rc = store_help_add(s, c.id, out->message_id, help_intent(&out->step),
-                            out->step.help == DLG_HELP_PERSON ? "person" : "bot",
-                            in->now_ms, NULL);
-        if (rc) {
-            hd_seterr(err, errlen, rc, "help request: %s", hd_strerror(rc));
-            goto out;
-        }
-    }
-    if ((a = find_action(&out->step, "outcome")) != NULL) {
-        rc = record_outcome(s, c.id, a, in->now_ms);
-        if (rc) {
-            hd_seterr(err, errlen, rc, "outcome: %s", hd_strerror(rc));
-            goto out;
-        }
-    }
+    rc = ingest_cases(s, env, in, c.id, open_case_id, masked, out, err, errlen);
+    if (rc)
+        goto out;
     rc = store_replies(s, &c, in, &out->step, err, errlen);
     if (rc)
         goto out;
@@ -224,6 +250,7 @@ int ingest_message(store *s, const dlg_flow *flow, const nlu_model *model,
         hd_seterr(err, errlen, rc, "save state: %s", hd_strerror(rc));
 
 out:
+    free(masked);
     if (rc || out->duplicate) {
         store_rollback(s);
         return rc;

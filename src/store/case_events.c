@@ -27,6 +27,7 @@ static const char SQL_DRAFT_PUT[] =
 static const char SQL_DRAFT_GET[] =
     "SELECT id_enc, id_last4 FROM case_drafts WHERE contact_id = ?1";
 static const char SQL_DRAFT_DEL[] = "DELETE FROM case_drafts WHERE contact_id = ?1";
+static const char SQL_DRAFT_EXPIRE[] = "DELETE FROM case_drafts WHERE updated_at < ?1";
 
 void case_actor_user(int64_t user_id, char out[CASE_ACTOR_MAX])
 {
@@ -197,4 +198,25 @@ int store_case_draft_delete(store *s, int64_t contact_id)
         return rc;
     }
     return store_step_done(st, NULL);
+}
+
+int store_case_draft_expire(store *s, int64_t older_than_ms, int *n_deleted)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (n_deleted)
+        *n_deleted = 0;
+    if (!s)
+        return HD_EINVAL;
+    if ((rc = store_stmt(s, SQL_DRAFT_EXPIRE, &st)))
+        return rc;
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, older_than_ms)))) {
+        sqlite3_reset(st);
+        return rc;
+    }
+    rc = store_step_done(st, NULL);
+    if (!rc && n_deleted)
+        *n_deleted = sqlite3_changes(s->db);
+    return rc;
 }

@@ -63,7 +63,8 @@ static int new_ok(const store_user_new *u)
         !hash_ok(u->token_hash) || u->ncommunes < 0 || u->ncommunes > USER_COMMUNES_MAX ||
         (u->ncommunes > 0 && !u->communes))
         return 0;
-    if (has_province && strnlen(u->province_code, STORE_PROVINCE_CODE_MAX) >= STORE_PROVINCE_CODE_MAX)
+    if (has_province &&
+        strnlen(u->province_code, STORE_PROVINCE_CODE_MAX) >= STORE_PROVINCE_CODE_MAX)
         return 0;
     for (int i = 0; i < u->ncommunes; i++)
         if (store_check_str(u->communes[i], STORE_COMMUNE_CODE_MAX))

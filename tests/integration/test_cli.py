@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib.util import REPO_ROOT, Reporter, binary_path, make_tmpdir  # noqa: E402
+from lib.util import REPO_ROOT, TEST_PII_KEY, Reporter, binary_path, make_tmpdir  # noqa: E402
 
 r = Reporter(deadline=120)
 BIN = binary_path()
@@ -77,7 +77,7 @@ with r.case("classify: 20,000 random lines, no crash"):
     assert all(json.loads(o)["intent"] in INTENTS for o in outs)
 
 tmp = make_tmpdir("chat")
-env = {"HELPDESK_DB": os.path.join(tmp, "chat.db")}
+env = {"HELPDESK_DB": os.path.join(tmp, "chat.db"), "HELPDESK_PII_KEY": TEST_PII_KEY}
 
 with r.case("chat: a whole conversation in Vietnamese, one answer per line"):
     talk = ["xin chào", "kích hoạt tài khoản thế nào", "0", "tôi mới đổi điện thoại"]
@@ -107,5 +107,15 @@ with r.case("chat --channel sms renders without diacritics"):
 with r.case("chat: bad arguments are refused with usage"):
     rc, _, err = run(["chat", "--channel", "fax"], b"", env)
     assert rc == 2 and err, rc
+
+with r.case("without HELPDESK_PII_KEY the program refuses to start, except in development mode"):
+    e = dict(env, HELPDESK_PII_KEY="")
+    rc, out, err = run(["chat", "--contact", "0987000003"], b"xin chao\n", e)
+    assert rc == 1 and b"HELPDESK_PII_KEY" in err, (rc, err[-300:])
+    rc, out, err = run(["chat", "--contact", "0987000003"], b"xin chao\n", dict(e, HELPDESK_PII_KEY="12ab"))
+    assert rc == 1 and b"12ab" not in err, (rc, err[-300:])          # a bad key is not echoed
+    rc, out, err = run(["chat", "--contact", "0987000003"], b"xin chao\n",
+                       dict(e, HELPDESK_MODE="development"))
+    assert rc == 0 and b"development" in err, (rc, err[-300:])
 
 r.finish()

@@ -8,10 +8,11 @@ diacritics and fit three GSM-7 parts."""
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib.util import Reporter, Server, http, http_json  # noqa: E402
+from lib.util import REPO_ROOT, Reporter, Server, http, http_json  # noqa: E402
 
 r = Reporter(deadline=240)
 
@@ -27,7 +28,7 @@ def counts(db):
 
 def simulate(srv, contact, channel, text):
     return http_json("POST", srv.url("/api/v1/simulate"),
-                     {"contact": contact, "channel": channel, "text": text})
+                     {"contact": contact, "channel": channel, "text": text}, AUTH)
 
 
 def is_gsm_ascii(s):
@@ -36,6 +37,15 @@ def is_gsm_ascii(s):
 
 srv = Server().start()
 db = srv.env["HELPDESK_DB"]
+p = subprocess.run([srv.binary, "user", "add", "--name", "Staff", "--role", "staff"],
+                   capture_output=True, text=True, env=srv.env, cwd=REPO_ROOT, timeout=30)
+AUTH = {"Authorization": "Bearer " + p.stdout.strip()}
+
+with r.case("simulate without a token is 401 and records nothing"):
+    st, _, body = http_json("POST", srv.url("/api/v1/simulate"),
+                            {"contact": "0912000009", "channel": "sms", "text": "xin chao"})
+    assert st == 401 and body["error"]["code"] == "unauthorized", (st, body)
+    assert counts(db)[0] == 0, counts(db)
 
 with r.case("healthz answers 200 JSON"):
     st, hdrs, body = http_json("GET", srv.url("/healthz"))
@@ -96,14 +106,15 @@ bad = [
 for name, payload, want in bad:
     with r.case("bad request is %d with a JSON error: %s" % (want, name)):
         st, hdrs, data = http("POST", srv.url("/api/v1/simulate"), payload,
-                              {"Content-Type": "application/json"})
+                              dict(AUTH, **{"Content-Type": "application/json"}))
         assert st == want, (st, data[:200])
         err = json.loads(data)["error"]
         assert err["code"] and err["message"], err
 
 with r.case("body over 64 KiB is refused with 413"):
     big = json.dumps({"contact": "c2", "channel": "sms", "text": "a" * (70 * 1024)}).encode()
-    st, _, data = http("POST", srv.url("/api/v1/simulate"), big, {"Content-Type": "application/json"})
+    st, _, data = http("POST", srv.url("/api/v1/simulate"), big,
+                       dict(AUTH, **{"Content-Type": "application/json"}))
     assert st == 413, st
     assert json.loads(data)["error"]["code"], data[:100]
 

@@ -114,7 +114,7 @@ def server_env(z, access=None, refresh=None, **extra):
         "HELPDESK_OUTBOX_LEASE_MS": 8000,
         "HELPDESK_OUTBOX_MAX_ATTEMPTS": 6,
         "HELPDESK_PII_KEY": PII_KEY,
-        # No SMS is sent here; the SMS side only needs to start (nothing listens on this port).
+        # Both delivery workers run, as in a deployment; no SMS is sent (nothing listens here).
         "KANNEL_SENDSMS_URL": "http://127.0.0.1:%d/cgi-bin/sendsms" % free_port(),
         "KANNEL_USER": "bot",
         "KANNEL_PASSWORD": "unused",

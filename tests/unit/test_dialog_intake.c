@@ -631,6 +631,15 @@ static void description_is_free_text(void)
         CHECK(chars <= DLG_DESC_CHARS && chars >= 250);
     }
     CHECK(strstr(last(r), "...") != NULL);        /* the summary shortens it */
+
+    /* an ID number typed here is kept masked like one */
+    s = start_device();
+    drive(&s, DLG_INTAKE_DESC);
+    r = say(&s, "số CCCD 001 099 012345, sđt 0912345678");
+    CHECK(strstr(s.intake.desc, "001 099") == NULL);
+    CHECK(strstr(s.intake.desc, "2345") != NULL);
+    CHECK(strstr(s.intake.desc, "0912345678") != NULL);   /* a phone number is no ID */
+    CHECK(strstr(last(r), "099 0123") == NULL);
 }
 
 static void confirm_redo_and_other_answers(void)
@@ -742,6 +751,27 @@ static void open_case_appends(void)
     CHECK_INT(s.intake.step, DLG_INTAKE_NONE);
 }
 
+static void mask_idnums(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "001099012345", "********2345" },
+        { "so 001 099 012345.", "so *** *** **2345." },
+        { "001.099.012345 va 0912345678", "***.***.**2345 va 0912345678" },
+        { "a 1234567890123 b", "a *********0123 b" },
+        { "0912 345 678", "0912 345 678" },          /* 10 digits: a phone */
+        { "CMND 123456789", "CMND 123456789" },
+        { "12  34 56 78 90 12 34", "12  ** ** ** ** 12 34" },   /* two spaces end a number */
+        { "", "" },
+    };
+    char buf[128];
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(buf, sizeof buf, "%s", cases[i].in);
+        dlg_mask_idnums(buf);
+        CHECK_STR(buf, cases[i].out);
+    }
+}
+
 /* ---- anything at any step ---- */
 
 static void any_input_any_step(void)
@@ -783,4 +813,4 @@ TEST_MAIN(T(full_intake_device_change), T(phone_change_kind), T(human_agent_is_o
           T(commune_ambiguous_numbered_options), T(commune_old_name_options), T(province_fallback),
           T(no_directory_skips_commune), T(sms_phone_prefilled), T(description_is_free_text),
           T(confirm_redo_and_other_answers), T(cancel_at_every_step), T(opt_out_during_intake),
-          T(follow_again_cancels), T(open_case_appends), T(any_input_any_step))
+          T(follow_again_cancels), T(open_case_appends), T(mask_idnums), T(any_input_any_step))

@@ -77,6 +77,121 @@ static void garbage_gives_fresh_state(void)
     }
 }
 
+static dlg_state intake_state(void)
+{
+    dlg_state s;
+
+    memset(&s, 0, sizeof s);
+    snprintf(s.node, sizeof s.node, "police_device");
+    s.intake.step = DLG_INTAKE_COMMUNE;
+    snprintf(s.intake.kind, sizeof s.intake.kind, "device_change");
+    snprintf(s.intake.reason, sizeof s.intake.reason, "device_change");
+    snprintf(s.intake.name, sizeof s.intake.name, "Nguyễn Văn \"An\"");
+    snprintf(s.intake.id_mask, sizeof s.intake.id_mask, "********2345");
+    snprintf(s.intake.cands[0], sizeof s.intake.cands[0], "03408");
+    snprintf(s.intake.cands[1], sizeof s.intake.cands[1], "03970");
+    s.intake.n_cands = 2;
+    s.intake.fails[DLG_INTAKE_COMMUNE] = 1;
+    return s;
+}
+
+static void intake_round_trip(void)
+{
+    dlg_state s = intake_state(), back;
+    char json[DLG_STATE_JSON_MAX];
+
+    CHECK_INT(dlg_state_encode(&s, json, sizeof json), HD_OK);
+    CHECK(strstr(json, "\"intake\":{\"step\":\"commune\"") != NULL);
+    CHECK_INT(dlg_state_decode(json, &back), HD_OK);
+    CHECK_INT(back.intake.step, DLG_INTAKE_COMMUNE);
+    CHECK_STR(back.intake.kind, "device_change");
+    CHECK_STR(back.intake.name, "Nguyễn Văn \"An\"");
+    CHECK_STR(back.intake.id_mask, "********2345");
+    CHECK_INT(back.intake.n_cands, 2);
+    CHECK_STR(back.intake.cands[1], "03970");
+    CHECK_INT(back.intake.fails[DLG_INTAKE_COMMUNE], 1);
+    CHECK_STR(back.intake.commune, "");
+
+    /* no intake: no key at all, older states stay as they were */
+    memset(&s, 0, sizeof s);
+    CHECK_INT(dlg_state_encode(&s, json, sizeof json), HD_OK);
+    CHECK(strstr(json, "intake") == NULL);
+}
+
+/* The largest intake the engine can keep still fits the store. */
+static void intake_worst_case_fits(void)
+{
+    dlg_state s = intake_state(), back;
+    char json[DLG_STATE_JSON_MAX];
+    size_t o = 0;
+
+    memset(s.node, 'a', DLG_ID_MAX - 1);
+    s.node[DLG_ID_MAX - 1] = '\0';
+    snprintf(s.topic, sizeof s.topic, "public_services_login");
+    s.tries = 1000;
+    s.intake.step = DLG_INTAKE_CONFIRM;
+    s.intake.n_cands = 0;
+    memset(s.intake.reason, 'r', DLG_ID_MAX - 1);
+    /* quotes and 4-byte characters: the most JSON per character */
+    for (int i = 0; i < 27; i++)
+        s.intake.name[o++] = '"';
+    for (int i = 0; i < 33; i++) {
+        memcpy(s.intake.name + o, "\xf0\x9f\x98\x80", 4);
+        o += 4;
+    }
+    s.intake.name[o] = '\0';
+    CHECK(o < DLG_NAME_MAX);
+    o = 0;
+    for (int i = 0; i < 198; i++)
+        s.intake.desc[o++] = '\\';
+    for (int i = 0; i < 102; i++) {
+        memcpy(s.intake.desc + o, "\xf0\x9f\x98\x80", 4);
+        o += 4;
+    }
+    s.intake.desc[o] = '\0';
+    CHECK(o < DLG_DESC_MAX);
+    snprintf(s.intake.commune, sizeof s.intake.commune, "00070");
+    snprintf(s.intake.province, sizeof s.intake.province, "01");
+    snprintf(s.intake.phone, sizeof s.intake.phone, "0912345678");
+    s.intake.id_recheck = 1;
+    for (int i = 0; i < DLG_INTAKE_STEPS; i++)
+        s.intake.fails[i] = i ? 1000 : 0;
+    CHECK_INT(dlg_state_encode(&s, json, sizeof json), HD_OK);
+    CHECK_INT(dlg_state_decode(json, &back), HD_OK);
+    CHECK_STR(back.intake.desc, s.intake.desc);
+    CHECK_STR(back.intake.name, s.intake.name);
+}
+
+static void intake_out_of_shape_refused(void)
+{
+    static const char *const bad[] = {
+        "{\"node\":\"menu\",\"intake\":5}",
+        "{\"intake\":{\"step\":\"lunch\",\"kind\":\"other\",\"reason\":\"human_agent\"}}",
+        "{\"intake\":{\"step\":\"name\",\"kind\":\"theft\",\"reason\":\"human_agent\"}}",
+        "{\"intake\":{\"step\":\"name\",\"kind\":\"other\"}}",
+        "{\"intake\":{\"step\":\"id\",\"kind\":\"other\",\"reason\":\"human_agent\",\"id\":\"001099012345\"}}",
+        "{\"intake\":{\"step\":\"desc\",\"kind\":\"other\",\"reason\":\"human_agent\",\"name\":\"An 001099012345\"}}",
+        "{\"intake\":{\"step\":\"phone\",\"kind\":\"other\",\"reason\":\"human_agent\",\"commune\":\"70\"}}",
+        "{\"intake\":{\"step\":\"phone\",\"kind\":\"other\",\"reason\":\"human_agent\",\"cands\":[\"00070\"]}}",
+        "{\"intake\":{\"step\":\"commune\",\"kind\":\"other\",\"reason\":\"human_agent\",\"cands\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\"]}}",
+        "{\"intake\":{\"step\":\"phone\",\"kind\":\"other\",\"reason\":\"human_agent\",\"phone\":\"84912345678\"}}",
+        "{\"intake\":{\"step\":\"phone\",\"kind\":\"other\",\"reason\":\"human_agent\",\"fails\":[0,0]}}",
+        "{\"intake\":{\"step\":\"phone\",\"kind\":\"other\",\"reason\":\"human_agent\",\"name\":\"a\\nb\"}}",
+        "{\"intake\":{\"step\":\"phone\",\"kind\":\"other\",\"reason\":\"human_agent\",\"desc\":\"\xff\"}}",
+    };
+    dlg_state s;
+
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        memset(&s, 0x41, sizeof s);
+        CHECK_MSG(dlg_state_decode(bad[i], &s) == HD_EPARSE, "accepted: %s", bad[i]);
+        CHECK_INT(s.intake.step, DLG_INTAKE_NONE);
+    }
+    CHECK_INT(dlg_state_decode("{\"intake\":{\"step\":\"phone\",\"kind\":\"other\","
+                               "\"reason\":\"human_agent\",\"province\":\"40\"}}", &s), HD_OK);
+    CHECK_INT(s.intake.step, DLG_INTAKE_PHONE);
+    CHECK_STR(s.intake.province, "40");
+}
+
 static void bad_arguments(void)
 {
     dlg_state s;
@@ -90,4 +205,5 @@ static void bad_arguments(void)
     CHECK_INT(dlg_state_decode("{}", NULL), HD_EINVAL);
 }
 
-TEST_MAIN(T(round_trip), T(decode_known_json), T(garbage_gives_fresh_state), T(bad_arguments))
+TEST_MAIN(T(round_trip), T(decode_known_json), T(garbage_gives_fresh_state), T(intake_round_trip),
+          T(intake_worst_case_fits), T(intake_out_of_shape_refused), T(bad_arguments))

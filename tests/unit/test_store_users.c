@@ -283,8 +283,9 @@ static void users_create_find(void)
                   s, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", &u),
               HD_ENOTFOUND);
     CHECK_INT(u.id, 0);
-    CHECK_INT(store_user_find_by_token(s, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1",
-                                       &u), HD_ENOTFOUND);
+    CHECK_INT(store_user_find_by_token(
+                  s, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1", &u),
+              HD_ENOTFOUND);
     CHECK_INT(store_user_find_by_token(s, "", &u), HD_ENOTFOUND);
     CHECK_INT(store_user_get(s, 999, &u), HD_ENOTFOUND);
     store_close(s);

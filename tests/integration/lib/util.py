@@ -34,6 +34,9 @@ import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# The key of every test server (production mode needs one). Public: test data only.
+TEST_PII_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0"
+
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 # ---------------------------------------------------------------------------------------------
@@ -320,6 +323,7 @@ class Server:
         self.ready_path, self.ready_timeout = ready_path, ready_timeout
         self.env = dict(os.environ)
         self.env.update({
+            "HELPDESK_PII_KEY": TEST_PII_KEY,
             "HELPDESK_HTTP_PORT": str(self.port),
             "HELPDESK_DB": os.path.join(self.tmpdir, "helpdesk.db"),
             "HELPDESK_MESSAGES": os.environ.get("HELPDESK_MESSAGES",

@@ -53,8 +53,11 @@ window.HD = window.HD || {};
         el("a", { href: "tel:" + phone, class: "mono" }, phone));
     else fact(dl, "Số điện thoại gọi lại", phone || purged);
     fact(dl, "Mô tả của người dân", c.description || purged, "desc");
+    const active = c.status === "open" || c.status === "claimed";
+    const age = ui.age(c.created_at_ms || c.created_at);
     fact(dl, "Tạo lúc", ui.time(c.created_at_ms || c.created_at) +
-      " (đã chờ " + ui.age(c.created_at_ms || c.created_at) + ")");
+      (!active ? "" : age === "vừa xong" ? " (vừa xong)" : " (đã chờ " + age + ")"));
+    if (c.claimed_at) fact(dl, "Nhận xử lý lúc", ui.time(c.claimed_at));
     fact(dl, "Người xử lý", c.claimed_by ? (c.claimed_by.name || "Cán bộ số " + c.claimed_by.id) : "Chưa có");
     if (c.resolved_at) fact(dl, "Giải quyết lúc", ui.time(c.resolved_at));
     if (c.closed_at) fact(dl, "Đóng lúc", ui.time(c.closed_at));
@@ -79,6 +82,9 @@ window.HD = window.HD || {};
 
   function renderConversation(c) {
     const ol = $("conv");
+    /* A reload keeps the officer's place, unless they were at the newest. */
+    const first = !ol.firstChild, top = ol.scrollTop;
+    const atEnd = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 40;
     ui.clear(ol);
     const list = Array.isArray(c.conversation) ? c.conversation.slice() : [];
     /* Who wrote an outgoing message, when the server says: on the message
@@ -104,7 +110,7 @@ window.HD = window.HD || {};
     }
     for (const m of list) ol.append(bubble(m, c));
     $("conv-empty").hidden = list.length > 0;
-    ol.scrollTop = ol.scrollHeight;
+    ol.scrollTop = first || atEnd ? ol.scrollHeight : top;
   }
 
   function renderHistory(c) {
@@ -159,11 +165,11 @@ window.HD = window.HD || {};
     b.append(ui.statusBadge(c));
     if (c.overdue) b.append(ui.badge("overdue", "Quá hạn"));
     b.append(ui.badge("kind", ui.label("kind", c.kind)));
+    $("case-body").hidden = false;      /* first: scrolling needs a laid-out list */
     renderFacts(c);
     renderConversation(c);
     renderHistory(c);
     renderActions(c);
-    $("case-body").hidden = false;
     document.title = "Hồ sơ số " + c.id + " · Hồ sơ hỗ trợ VNeID";
   }
 
@@ -260,6 +266,7 @@ window.HD = window.HD || {};
       current = null;
       pending = null;
       $("case-body").hidden = true;
+      ui.clear($("conv"));
       ui.show("case-notice", "");
       $("reply-text").value = "";
       $("resolve-note").value = "";

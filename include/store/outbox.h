@@ -59,13 +59,20 @@ int outbox_claim_due(store *s, const char *channel, int64_t now_ms, int64_t leas
 int outbox_mark_sent(store *s, int64_t id, const char *provider_id, int64_t now_ms);
 /* Back to 'queued' for another attempt at next_at. */
 int outbox_mark_retry(store *s, int64_t id, int64_t next_at, const char *reason, int64_t now_ms);
+/* Back to 'queued' at next_at without having been sent (the attempt counted
+ * by the claim is given back): a later message of a contact waits behind an
+ * earlier one that must be retried. */
+int outbox_mark_defer(store *s, int64_t id, int64_t next_at, int64_t now_ms);
 /* 'failed' for good (status 'unreachable' when the contact cannot be reached). */
 int outbox_mark_failed(store *s, int64_t id, int unreachable, const char *reason, int64_t now_ms);
 /* A delivery report: 'delivered' or 'undelivered'. HD_ENOTFOUND if no such row. */
 int outbox_mark_report(store *s, int64_t id, int delivered, int64_t now_ms);
 
-/* At start and periodically: what to do with rows whose lease expired. */
-int outbox_recover(store *s, int64_t now_ms, int *n_recovered);
+/* Rows of channel still 'sending' whose lease expired go back to 'queued'.
+ * Only the channel's own worker calls it, between batches, when none of the
+ * rows it claimed is in flight: so a 'sending' row it finds was left by a
+ * process that died (or a worker stuck longer than the lease). */
+int outbox_recover(store *s, const char *channel, int64_t now_ms, int *n_recovered);
 
 /* Depth (queued + sending) and the age of the oldest queued row, for metrics. */
 int outbox_stats(store *s, const char *channel, int64_t now_ms, int64_t *depth, int64_t *oldest_ms);

@@ -35,6 +35,7 @@ struct outbox_worker {
     double            tokens;       /* token bucket for the rate limit */
     int64_t           tokens_at;
     outbox_row        rows[WORKER_BATCH];
+    int64_t           retry_at[WORKER_BATCH]; /* row i must wait until then; 0: done */
 };
 
 int64_t outbox_backoff_ms(int attempts, int64_t hint_ms, int64_t max_ms)
@@ -101,9 +102,11 @@ static int worker_throttle(outbox_worker *w)
     }
 }
 
-static void worker_record(outbox_worker *w, const outbox_row *row, const chan_send_result *res)
+/* Record the result of a send; returns when the row is due again (a retry),
+ * else 0. */
+static int64_t worker_record(outbox_worker *w, const outbox_row *row, const chan_send_result *res)
 {
-    int64_t now = clock_now_ms(), delay;
+    int64_t now = clock_now_ms(), delay, again = 0;
     store *s = app_store_acquire(w->app);
     int rc = HD_OK;
 
@@ -119,7 +122,8 @@ static void worker_record(outbox_worker *w, const outbox_row *row, const chan_se
             break;
         }
         delay = outbox_backoff_ms(row->attempts, res->retry_after_ms, w->cfg.backoff_max_ms);
-        rc = outbox_mark_retry(s, row->id, now + delay, res->reason, now);
+        again = now + delay;
+        rc = outbox_mark_retry(s, row->id, again, res->reason, now);
         log_info("outbox: %s message %lld retry in %lld ms: %s", w->ad->name,
                  (long long)row->id, (long long)delay, res->reason);
         break;
@@ -133,6 +137,30 @@ static void worker_record(outbox_worker *w, const outbox_row *row, const chan_se
     app_store_release(w->app, s);
     if (rc)
         log_error("outbox: recording message %lld: %s", (long long)row->id, hd_strerror(rc));
+    return again;
+}
+
+/* A later row of a contact whose earlier row in this batch must wait for a
+ * retry does not overtake it: the citizen would read the answers out of
+ * order. Returns when the earlier row is due again, or 0. */
+static int64_t worker_waits_behind(const outbox_worker *w, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (w->retry_at[j] && w->rows[j].contact_id == w->rows[i].contact_id)
+            return w->retry_at[j];
+    return 0;
+}
+
+/* Back to the queue without a send, due together with the earlier row: the
+ * claim orders by due time, then id, so the two go out in order. */
+static void worker_defer(outbox_worker *w, const outbox_row *row, int64_t at)
+{
+    store *s = app_store_acquire(w->app);
+    int rc = outbox_mark_defer(s, row->id, at, clock_now_ms());
+
+    app_store_release(w->app, s);
+    if (rc)
+        log_error("outbox: deferring message %lld: %s", (long long)row->id, hd_strerror(rc));
 }
 
 static void *worker_main(void *arg)
@@ -147,7 +175,7 @@ static void *worker_main(void *arg)
 
         if (now - last_recover >= WORKER_RECOVER_EVERY_MS) {
             int nrec = 0;
-            if (outbox_recover(s, now, &nrec) == HD_OK && nrec)
+            if (outbox_recover(s, w->ad->name, now, &nrec) == HD_OK && nrec)
                 log_warn("outbox: %d interrupted message(s) queued again", nrec);
             last_recover = now;
         }
@@ -157,6 +185,7 @@ static void *worker_main(void *arg)
             log_error("outbox: claim on %s: %s", w->ad->name, hd_strerror(rc));
             n = 0;
         }
+        memset(w->retry_at, 0, sizeof w->retry_at);
         if (n == 0) {
             if (worker_wait(w, WORKER_POLL_MS))
                 break;
@@ -170,14 +199,20 @@ static void *worker_main(void *arg)
                 .text_len = strlen(w->rows[i].text),
             };
             chan_send_result res;
+            int64_t behind;
 
             /* Rows claimed but not sent when stopping stay 'sending' until
              * their lease ends; recovery at the next start queues them. */
+            if ((behind = worker_waits_behind(w, i)) != 0) {
+                worker_defer(w, &w->rows[i], behind);
+                w->retry_at[i] = behind;
+                continue;
+            }
             if (worker_throttle(w))
                 break;
             memset(&res, 0, sizeof res);
             w->ad->send(w->ad, &m, &res);
-            worker_record(w, &w->rows[i], &res);
+            w->retry_at[i] = worker_record(w, &w->rows[i], &res);
         }
     }
     return NULL;

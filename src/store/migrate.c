@@ -94,7 +94,7 @@ static const migration migrations[] = {
       "CREATE INDEX outbox_due"
       "  ON outbox(channel, status, priority, next_attempt_at, id);"
       /* Recovery looks only at the few rows in flight, never at the history. */
-      "CREATE INDEX outbox_lease ON outbox(lease_until) WHERE status = 'sending';"
+      "CREATE INDEX outbox_lease ON outbox(channel, lease_until) WHERE status = 'sending';"
       "CREATE TABLE kv ("
       "  key        TEXT    PRIMARY KEY,"
       "  value      TEXT    NOT NULL,"

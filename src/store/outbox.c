@@ -81,6 +81,10 @@ static const char SQL_SENT[] =
 static const char SQL_RETRY[] =
     "UPDATE outbox SET status = 'queued', next_attempt_at = ?3, last_error = ?4,"
     " lease_until = NULL, updated_at = ?2 WHERE id = ?1 AND status = 'sending'";
+/* Put back without a send: the claim's attempt did not happen. */
+static const char SQL_DEFER[] =
+    "UPDATE outbox SET status = 'queued', next_attempt_at = ?3, attempts = attempts - 1,"
+    " lease_until = NULL, updated_at = ?2 WHERE id = ?1 AND status = 'sending'";
 static const char SQL_FAILED[] =
     "UPDATE outbox SET status = ?3, last_error = ?4, lease_until = NULL,"
     " updated_at = ?2 WHERE id = ?1 AND status = 'sending'";
@@ -98,7 +102,7 @@ static const char SQL_MESSAGE[] =
 static const char SQL_RECOVER[] =
     "UPDATE outbox SET status = 'queued', next_attempt_at = ?1, lease_until = NULL,"
     " last_error = 'interrupted', updated_at = ?1"
-    " WHERE status = 'sending' AND lease_until < ?1";
+    " WHERE status = 'sending' AND lease_until < ?1 AND channel = ?2";
 static const char SQL_DEPTH[] =
     "SELECT COUNT(*) FROM outbox WHERE channel = ?1 AND status IN ('queued', 'sending')";
 static const char SQL_FIRST_DUE[] =
@@ -342,6 +346,24 @@ int outbox_mark_sent(store *s, int64_t id, const char *provider_id, int64_t now_
     return transition(s, id, st, "sent", after_report);
 }
 
+int outbox_mark_defer(store *s, int64_t id, int64_t next_at, int64_t now_ms)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (!s || id <= 0 || now_ms < 0)
+        return HD_EINVAL;
+    if ((rc = store_stmt(s, SQL_DEFER, &st)))
+        return rc;
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, id))) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 2, now_ms))) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 3, next_at)))) {
+        sqlite3_reset(st);
+        return rc;
+    }
+    return transition(s, id, st, "queued", NULL);
+}
+
 int outbox_mark_retry(store *s, int64_t id, int64_t next_at, const char *reason, int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
@@ -404,7 +426,7 @@ int outbox_mark_report(store *s, int64_t id, int delivered, int64_t now_ms)
 
 /* See the top of this file for why interrupted rows are sent again. The
  * linked messages row is still 'queued' (claiming does not touch it). */
-int outbox_recover(store *s, int64_t now_ms, int *n_recovered)
+int outbox_recover(store *s, const char *channel, int64_t now_ms, int *n_recovered)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -413,9 +435,12 @@ int outbox_recover(store *s, int64_t now_ms, int *n_recovered)
         *n_recovered = 0;
     if (!s || now_ms < 0)
         return HD_EINVAL;
+    if ((rc = store_check_str(channel, ROW_CHANNEL_MAX)))
+        return rc;
     if ((rc = store_stmt(s, SQL_RECOVER, &st)))
         goto out;
     if ((rc = store_dberr(sqlite3_bind_int64(st, 1, now_ms))) ||
+        (rc = store_bind_text(st, 2, channel)) ||
         (rc = store_step_done(st, NULL)))
         goto out;
     if (n_recovered)

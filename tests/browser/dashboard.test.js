@@ -235,6 +235,7 @@ async function main() {
     const mob = await ctx.newPage();
     watch(mob, log);
     await mob.setViewportSize({ width: 360, height: 740 });
+    await mob.clock.install();          /* this tab's timers run when the test says */
     await step("phone: the queue fits a 360 px screen", async () => {
       await mob.goto(BASE + "/", { waitUntil: "domcontentloaded" });
       await mob.locator("#view-login").waitFor({ state: "visible", timeout: T });
@@ -247,6 +248,17 @@ async function main() {
       assert(box.width <= 360 && box.width > 300, "row is " + box.width + " px wide");
       await shot(mob, "phone-1-queue", true);
     }, ["the queue lists the case with kind, commune, name and masked ID"]);
+
+    await step("the queue reloads by itself every 30 seconds", async () => {
+      const lists = () => log.requests.filter((u) => u.includes("/api/v1/cases?")).length;
+      const before = lists();
+      await mob.clock.runFor(31000);
+      await mob.waitForFunction(() => true);          /* let the fetch start */
+      const t0 = Date.now();
+      while (lists() <= before && Date.now() - t0 < T) await new Promise((res) => setTimeout(res, 50));
+      assert(lists() > before, "no reload after 31 s");
+      await row(mob).waitFor({ state: "visible", timeout: T });
+    }, ["phone: the queue fits a 360 px screen"]);
 
     await step("phone: the case page is one column with large buttons", async () => {
       await row(mob).locator("a.case-link").click();

@@ -175,5 +175,64 @@ with r.case("every change is in the audit log"):
     acts = {a for (a,) in q("SELECT action FROM audit_log WHERE case_id = ?", case_id)}
     assert {"case.claim", "case.reply", "case.resolve", "case.read_pii"} <= acts, acts
 
+def intake(contact, first, answers):
+    for text in [first] + answers:
+        st, _, b = api("POST", "/api/v1/simulate", staff, {"contact": contact, "channel": "zalo", "text": text})
+        assert st == 200, (st, b)
+    return b
+
+
+with r.case("wrong ID numbers are explained and asked again, through the API"):
+    replies = []
+    for text in ["cho toi gap can bo", "Trần Văn Năm", "12345", "00109012345a", "999090123456",
+                 "001090123456"]:
+        st, _, b = api("POST", "/api/v1/simulate", staff,
+                       {"contact": "zalo-user-77", "channel": "zalo", "text": text})
+        replies.append(" ".join(x["text"] for x in b["replies"]))
+    # three different explanations, then the commune question
+    assert len(set(replies[2:5])) == 3, replies[2:5]
+    assert "12" in replies[2], replies[2]
+    assert "xã" in replies[5].lower() or "phường" in replies[5].lower(), replies[5]
+    b = intake("zalo-user-77", "0", [])
+    assert "intake_cancel" in b["actions"], b
+    assert q("SELECT count(*) FROM case_drafts")[0][0] == 0, "the draft outlived the cancel"
+
+with r.case("an ambiguous commune gets numbered options, and a digit picks one"):
+    b = intake("zalo-user-78", "cho toi gap can bo", ["Lê Thị Sáu", "001190123456", "Tân Phong"])
+    assert len(b["replies"][-1]["options"]) >= 2 or "1." in b["replies"][-1]["text"], b
+    b = intake("zalo-user-78", "1", ["0912345678", "cần đổi số điện thoại", "1"])
+    assert "case_open" in b["actions"], b
+    (code,) = q("SELECT commune_code FROM cases WHERE full_name = 'Lê Thị Sáu'")[0]
+    assert code in ("03408", "03970") or code, code
+
+open_id = q("SELECT id FROM cases WHERE full_name = 'Lê Thị Sáu'")[0][0]
+DAY = 24 * 3600 * 1000
+with r.case("a case open for more than the SLA is overdue, listed first, and filtered"):
+    import time as _t
+    srv.env["HELPDESK_FAKE_NOW"] = str(int(_t.time() * 1000) + 7 * DAY)
+    srv.restart()
+    st, _, body = api("GET", "/api/v1/cases?overdue=1", staff)
+    assert st == 200, body
+    # staff of Hà Nội see only their province's cases
+    st, _, admin_body = api("GET", "/api/v1/cases?status=all", staff)
+    assert all(c["commune"]["province_code"] == "01" for c in admin_body["cases"]), admin_body
+
+with r.case("personal data of a resolved case is erased after the retention period"):
+    srv.env["HELPDESK_FAKE_NOW"] = str(int(_t.time() * 1000) + 91 * DAY)
+    srv.restart()
+    ok = False
+    for _ in range(50):
+        row = q("SELECT full_name, id_enc, callback_phone, description, purged_at FROM cases WHERE id = ?",
+                case_id)[0]
+        if row[4]:
+            ok = True
+            break
+        _t.sleep(0.1)
+    assert ok and row[:4] == (None, None, None, None), row
+    st, _, c = api("GET", "/api/v1/cases/%d" % case_id, officer_a)
+    assert st == 200 and c["purged"] and c["full_name"] is None and c["id_number"] == "********3456", c
+    (open_row,) = q("SELECT full_name FROM cases WHERE id = ?", open_id)
+    assert open_row[0] == "Lê Thị Sáu", "an open case lost its data"
+
 srv.stop()
 r.finish()

@@ -25,6 +25,7 @@ static void defaults(void)
 
     unsetenv("HELPDESK_HTTP_PORT");
     unsetenv("HELPDESK_DB");
+    unsetenv("HELPDESK_MESSAGES");
     CHECK_INT(settings_load(&s, "/nonexistent/.env", err, sizeof err), HD_OK);
     CHECK_INT(s.http_port, 8080);
     CHECK_STR(s.http_host, "127.0.0.1");

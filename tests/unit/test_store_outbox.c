@@ -376,13 +376,15 @@ static void recover_after_crash(void)
     store_close(s);                           /* the crash: no result for id */
 
     s = open_ok(p);
-    CHECK_INT(outbox_recover(s, 1000 + LEASE - 1, &rec), HD_OK);
+    CHECK_INT(outbox_recover(s, "sms", 1000 + LEASE - 1, &rec), HD_OK);
     CHECK_INT(rec, 0);                        /* lease still running */
+    CHECK_INT(outbox_recover(s, "zalo", 40000, &rec), HD_OK);
+    CHECK_INT(rec, 0);                        /* another channel's worker leaves it */
     CHECK_INT(outbox_claim_due(s, "sms", 1000 + LEASE - 1, LEASE, r, 2, &n), HD_OK);
     CHECK_INT(n, 0);
     CHECK_STR(OB_STATUS(p, id), "sending");
 
-    CHECK_INT(outbox_recover(s, 40000, &rec), HD_OK);
+    CHECK_INT(outbox_recover(s, "sms", 40000, &rec), HD_OK);
     CHECK_INT(rec, 1);
     CHECK_STR(OB_STATUS(p, id), "queued");
     CHECK_STR(OB_STATUS(p, done), "sent");
@@ -390,7 +392,7 @@ static void recover_after_crash(void)
     CHECK_INT(raw_int(p, "SELECT next_attempt_at FROM outbox WHERE id = ?1", id), 40000);
     CHECK_INT(raw_int(p, "SELECT lease_until FROM outbox WHERE id = ?1", id), -2);
     CHECK_STR(MSG_STATUS(p, mid), "queued");
-    CHECK_INT(outbox_recover(s, 40000, &rec), HD_OK);
+    CHECK_INT(outbox_recover(s, "sms", 40000, &rec), HD_OK);
     CHECK_INT(rec, 0);
 
     /* The dead worker's result, arriving late, is refused. */
@@ -642,7 +644,7 @@ static void claim_plan_100k(void)
     CHECK_INT(oldest, 0);                     /* tomorrow's rows are no backlog */
 
     /* The morning: 100k due bulk rows, then a reply comes in. */
-    CHECK_INT(outbox_recover(s, 3001, &rec), HD_OK);
+    CHECK_INT(outbox_recover(s, "sms", 3001, &rec), HD_OK);
     CHECK_INT(rec, 0);
     rep = enqueue(s, cid, 0, "reply 2", OUTBOX_REPLY, 0, 95000000);
     CHECK_INT(outbox_claim_due(s, "sms", 95000001, LEASE, r, 1, &n), HD_OK);
@@ -798,7 +800,37 @@ static void report_overtakes_send(void)
     store_close(s);
 }
 
-TEST_MAIN(T(report_overtakes_send), T(enqueue_claim_sent_report), T(undelivered_then_delivered), T(priority_wins),
+/* A citizen reads the answers in the order they were written. The worker
+ * puts a row back behind an earlier row of its contact that must wait for a
+ * retry, with the same due time: the claim's order (due time, then id) then
+ * keeps them in order, while other contacts are not held up. */
+static void per_contact_order(void)
+{
+    const char *p = db_path("order");
+    store *s = open_ok(p);
+    outbox_row r[4];
+    int64_t a = contact(s, "84912340001"), b = contact(s, "84912340002");
+    int64_t a1 = enqueue(s, a, 0, "a1", OUTBOX_REPLY, 0, 1000);
+    int64_t a2 = enqueue(s, a, 0, "a2", OUTBOX_REPLY, 0, 1000);
+    int64_t b1 = enqueue(s, b, 0, "b1", OUTBOX_REPLY, 0, 1000);
+    int n = 0;
+
+    CHECK_INT(outbox_claim_due(s, "sms", 1000, LEASE, r, 4, &n), HD_OK);
+    CHECK_INT(n, 3);
+    CHECK(n == 3 && r[0].id == a1 && r[1].id == a2 && r[2].id == b1);
+    CHECK_INT(outbox_mark_retry(s, a1, 5000, "503", 1100), HD_OK);
+    CHECK_INT(outbox_mark_defer(s, a2, 5000, 1100), HD_OK);
+    CHECK_INT(raw_int(p, "SELECT attempts FROM outbox WHERE id = ?1", a2), 0);
+    CHECK_INT(outbox_mark_sent(s, b1, "x", 1100), HD_OK);
+    CHECK_INT(outbox_claim_due(s, "sms", 2000, LEASE, r, 4, &n), HD_OK);
+    CHECK_INT(n, 0);
+    CHECK_INT(outbox_claim_due(s, "sms", 5000, LEASE, r, 4, &n), HD_OK);
+    CHECK_INT(n, 2);
+    CHECK(n == 2 && r[0].id == a1 && r[1].id == a2);
+    store_close(s);
+}
+
+TEST_MAIN(T(per_contact_order), T(report_overtakes_send), T(enqueue_claim_sent_report), T(undelivered_then_delivered), T(priority_wins),
           T(not_before_respected), T(retry_and_failure), T(invalid_transitions),
           T(recover_after_crash), T(inside_callers_transaction),
           T(two_connections_never_share), T(stats), T(claim_plan_100k),

@@ -132,7 +132,18 @@ out:
     return rc;
 }
 
-static void add_conversation(cJSON *o, store *s, const store_case *c, int tz)
+/* Who wrote an outbound message: an officer when a case event says so
+ * (reply, resolution), else the bot. */
+static const char *out_author(const store_case_event *ev, int nev, int64_t message_id)
+{
+    for (int i = 0; i < nev; i++)
+        if (ev[i].message_id == message_id && strncmp(ev[i].actor, "user:", 5) == 0)
+            return ev[i].actor;
+    return "bot";
+}
+
+static void add_conversation(cJSON *o, store *s, const store_case *c, int tz,
+                             const store_case_event *ev, int nev)
 {
     store_message *msgs = calloc(CONVERSATION_MAX, sizeof *msgs);
     cJSON *arr = cJSON_AddArrayToObject(o, "conversation");
@@ -146,7 +157,10 @@ static void add_conversation(cJSON *o, store *s, const store_case *c, int tz)
             char iso[32];
 
             clock_format_iso(msgs[i].created_at, tz, iso);
+            cJSON_AddNumberToObject(m, "id", (double)msgs[i].id);
             cJSON_AddStringToObject(m, "dir", msgs[i].dir == STORE_OUT ? "out" : "in");
+            cJSON_AddStringToObject(m, "actor", msgs[i].dir == STORE_OUT
+                                                    ? out_author(ev, nev, msgs[i].id) : "citizen");
             cJSON_AddStringToObject(m, "text", msgs[i].text);
             cJSON_AddStringToObject(m, "at", iso);
             cJSON_AddStringToObject(m, "status", msgs[i].status);
@@ -156,35 +170,33 @@ static void add_conversation(cJSON *o, store *s, const store_case *c, int tz)
     free(msgs);
 }
 
-static void add_events(cJSON *o, store *s, const store_case *c, int tz)
+static void add_events(cJSON *o, const store_case_event *ev, int n, int tz)
 {
-    store_case_event *ev = calloc(EVENTS_MAX, sizeof *ev);
     cJSON *arr = cJSON_AddArrayToObject(o, "events");
-    int n = 0;
 
-    if (ev && store_case_events(s, c->id, ev, EVENTS_MAX, &n) == HD_OK) {
-        for (int i = 0; i < n; i++) {
-            cJSON *e = cJSON_CreateObject();
-            char iso[32];
+    for (int i = 0; i < n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        char iso[32];
 
-            clock_format_iso(ev[i].at, tz, iso);
-            cJSON_AddStringToObject(e, "at", iso);
-            cJSON_AddStringToObject(e, "actor", ev[i].actor);
-            cJSON_AddStringToObject(e, "kind", ev[i].kind);
-            if (ev[i].text[0])
-                cJSON_AddStringToObject(e, "text", ev[i].text);
-            else
-                cJSON_AddNullToObject(e, "text");
-            cJSON_AddItemToArray(arr, e);
-        }
+        clock_format_iso(ev[i].at, tz, iso);
+        cJSON_AddStringToObject(e, "at", iso);
+        cJSON_AddStringToObject(e, "actor", ev[i].actor);
+        cJSON_AddStringToObject(e, "kind", ev[i].kind);
+        if (ev[i].message_id)
+            cJSON_AddNumberToObject(e, "message_id", (double)ev[i].message_id);
+        if (ev[i].text[0])
+            cJSON_AddStringToObject(e, "text", ev[i].text);
+        else
+            cJSON_AddNullToObject(e, "text");
+        cJSON_AddItemToArray(arr, e);
     }
-    free(ev);
 }
 
 int http_case_get(const http_req *req, http_resp *resp)
 {
     store_case *c = malloc(sizeof *c);
-    int tz = (int)req->app->cfg.tz_offset_min, own, rc;
+    store_case_event *ev = NULL;
+    int tz = (int)req->app->cfg.tz_offset_min, own, rc, nev = 0;
     cJSON *o = NULL;
     store *s;
 
@@ -204,8 +216,12 @@ int http_case_get(const http_req *req, http_resp *resp)
         cJSON_AddStringToObject(o, "description", c->description);
     else
         cJSON_AddNullToObject(o, "description");
-    add_events(o, s, c, tz);
-    add_conversation(o, s, c, tz);
+    ev = calloc(EVENTS_MAX, sizeof *ev);
+    if (!ev || store_case_events(s, c->id, ev, EVENTS_MAX, &nev) != HD_OK)
+        nev = 0;
+    add_events(o, ev, nev, tz);
+    add_conversation(o, s, c, tz, ev, nev);
+    free(ev);
     /* Every look at the personal data of a case is written down. */
     rc = store_audit_add(s, req->user->id, own ? "case.read_pii" : "case.read", c->id, NULL,
                          clock_now_ms());

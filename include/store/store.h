@@ -20,6 +20,10 @@ typedef struct store store;
 int  store_open(const char *path, store **out, char *err, size_t errlen);
 void store_close(store *s);
 
+/* Open and migrate only up to version: for upgrade tests, which need a
+ * database as an older build left it. */
+int  store_open_version(const char *path, int version, store **out, char *err, size_t errlen);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int store_begin(store *s);
 int store_commit(store *s);

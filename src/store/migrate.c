@@ -78,7 +78,8 @@ static const migration migrations[] = {
       "  text            TEXT    NOT NULL,"
       "  priority        INTEGER NOT NULL CHECK (priority IN (0, 1, 2)),"
       "  status          TEXT    NOT NULL CHECK (status IN ('queued', 'sending', 'sent',"
-      "                    'delivered', 'undelivered', 'failed', 'unreachable')),"
+      "                    'delivered', 'undelivered', 'failed', 'unreachable',"
+      "                    'held', 'cancelled')),"
       "  attempts        INTEGER NOT NULL DEFAULT 0,"
       "  next_attempt_at INTEGER NOT NULL,"
       "  lease_until     INTEGER,"                          /* while 'sending' */
@@ -194,6 +195,77 @@ static const migration migrations[] = {
       "  updated_at INTEGER NOT NULL"
       ");" },
 
+    /* 4 */
+    { "campaigns: what is known of a citizen, broadcasts, the daily cap, follow-ups",
+      /* What campaign staff know of a contact: the commune (from a police
+       * list or a case), a name, a phone for Zalo contacts (so that a
+       * reminder can go by SMS outside Zalo's 7-day window), whether a list
+       * says the account is approved but not activated, and when the citizen
+       * confirmed activation. */
+      "ALTER TABLE contacts ADD COLUMN commune_code TEXT;"
+      "ALTER TABLE contacts ADD COLUMN display_name TEXT;"
+      "ALTER TABLE contacts ADD COLUMN phone TEXT;"
+      "ALTER TABLE contacts ADD COLUMN listed_not_activated INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE contacts ADD COLUMN activated_at INTEGER;"
+      "ALTER TABLE contacts ADD COLUMN opted_out_at INTEGER;"
+      "CREATE INDEX contacts_commune ON contacts(commune_code) WHERE commune_code IS NOT NULL;"
+      "CREATE TABLE broadcasts ("
+      "  id          INTEGER PRIMARY KEY,"
+      "  name        TEXT    NOT NULL,"
+      "  text        TEXT    NOT NULL,"
+      "  segment     TEXT    NOT NULL,"          /* all | not_activated | intent:<id> */
+      "  province_code TEXT,"                    /* NULL: any province */
+      "  communes    TEXT,"                      /* JSON array of codes, NULL: any */
+      "  send_at     INTEGER NOT NULL,"
+      "  status      TEXT    NOT NULL CHECK (status IN ('scheduled', 'sending',"
+      "                'waiting_window', 'paused', 'done', 'cancelled')),"
+      "  cursor      INTEGER NOT NULL DEFAULT 0,"  /* last contact id planned */
+      "  audience    INTEGER,"                     /* counted when planning starts */
+      "  created_by  INTEGER REFERENCES users(id),"
+      "  created_at  INTEGER NOT NULL,"
+      "  updated_at  INTEGER NOT NULL,"
+      "  done_at     INTEGER"
+      ");"
+      "CREATE INDEX broadcasts_status ON broadcasts(status, send_at);"
+      /* One row per citizen a broadcast considered: queued (with its outbox
+       * row) or skipped with the reason. The key is what makes "nobody
+       * receives it twice" hold across crashes. */
+      "CREATE TABLE broadcast_recipients ("
+      "  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),"
+      "  contact_id   INTEGER NOT NULL REFERENCES contacts(id),"
+      "  status       TEXT    NOT NULL CHECK (status IN ('queued', 'skipped')),"
+      "  reason       TEXT    CHECK (reason IN ('opted_out', 'daily_cap', 'no_channel')),"
+      "  channel      TEXT,"
+      "  outbox_id    INTEGER,"
+      "  created_at   INTEGER NOT NULL,"
+      "  PRIMARY KEY (broadcast_id, contact_id)"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX outbox_broadcast ON outbox(broadcast_id, status) WHERE broadcast_id IS NOT NULL;"
+      /* At most one reminder (broadcast or follow-up) a citizen a local day. */
+      "CREATE TABLE reminder_days ("
+      "  contact_id INTEGER NOT NULL,"
+      "  day        TEXT    NOT NULL,"            /* YYYY-MM-DD, Asia/Ho_Chi_Minh */
+      "  PRIMARY KEY (contact_id, day)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE followups ("
+      "  id          INTEGER PRIMARY KEY,"
+      "  contact_id  INTEGER NOT NULL REFERENCES contacts(id),"
+      "  intent      TEXT    NOT NULL,"
+      "  due_at      INTEGER NOT NULL,"
+      "  status      TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'answered',"
+      "                'cancelled', 'skipped')),"
+      "  outcome     TEXT    CHECK (outcome IN ('solved', 'failed')),"
+      "  reason      TEXT,"
+      "  outbox_id   INTEGER,"
+      "  created_at  INTEGER NOT NULL,"
+      "  updated_at  INTEGER NOT NULL"
+      ");"
+      "CREATE INDEX followups_due ON followups(status, due_at);"
+      "CREATE UNIQUE INDEX followups_one_open ON followups(contact_id)"
+      "  WHERE status IN ('pending', 'sent');"
+      "CREATE INDEX messages_created ON messages(created_at);"
+      "CREATE INDEX cases_created ON cases(created_at);" },
+
     /* Append new migrations here. */
 };
 
@@ -251,11 +323,11 @@ static int apply(store *s, int v, char *err, size_t errlen)
 /* One transaction per migration, re-reading the version each time under the
  * write lock: several connections of the pool may open at once, and only the
  * first one may migrate. */
-int store_migrate(store *s, char *err, size_t errlen)
+int store_migrate(store *s, int target, char *err, size_t errlen)
 {
     int rc, v = 0;
 
-    if (!s || !s->db)
+    if (!s || !s->db || target < 0 || target > MIGRATIONS_N)
         return HD_EINVAL;
     for (;;) {
         rc = store_begin(s);
@@ -276,7 +348,7 @@ int store_migrate(store *s, char *err, size_t errlen)
                            "knows (%d): run a newer vneid-helpdesk", v, MIGRATIONS_N);
             goto fail;
         }
-        if (v < MIGRATIONS_N) {
+        if (v < target) {
             rc = apply(s, v + 1, err, errlen);
             if (rc)
                 goto fail;
@@ -287,7 +359,7 @@ int store_migrate(store *s, char *err, size_t errlen)
                       sqlite3_errmsg(s->db));
             goto fail;
         }
-        if (v >= MIGRATIONS_N - 1)
+        if (v >= target - 1)
             return HD_OK;
     }
 fail:

@@ -156,6 +156,11 @@ static int pragma(store *s, const char *sql, char *val, size_t cap)
 
 int store_open(const char *path, store **out, char *err, size_t errlen)
 {
+    return store_open_version(path, store_schema_latest(), out, err, errlen);
+}
+
+int store_open_version(const char *path, int version, store **out, char *err, size_t errlen)
+{
     store *s = NULL;
     char mode[16];
     int rc, src;
@@ -198,7 +203,7 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
         rc = hd_seterr(err, errlen, rc, "database %s: %s", path, sqlite3_errmsg(s->db));
         goto out;
     }
-    rc = store_migrate(s, err, errlen);
+    rc = store_migrate(s, version, err, errlen);
     if (rc)
         goto out;
     rc = pragma(s, "PRAGMA foreign_keys=ON", NULL, 0);

@@ -62,7 +62,7 @@ int store_col_text(sqlite3_stmt *st, int col, char *dst, size_t cap);
  * HD_ETOOBIG when it would not fit in cap bytes with its NUL. */
 int store_check_str(const char *v, size_t cap);
 
-/* migrate.c: bring the schema up to store_schema_latest(). */
-int store_migrate(store *s, char *err, size_t errlen);
+/* migrate.c: bring the schema up to version (store_schema_latest() in use). */
+int store_migrate(store *s, int version, char *err, size_t errlen);
 
 #endif

@@ -106,3 +106,81 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (not part of `make test`) ------------------------------------
+#
+#   make fuzz-build              build every tests/fuzz/fuzz_<name>.c as a libFuzzer target
+#   make fuzz                    run each for FUZZ_SECONDS (default 60); -j2 runs two at once
+#   make fuzz-<name>             run one (make fuzz-kannel FUZZ_SECONDS=600)
+#
+# Everything goes to $(FUZZ_BUILD): the sources compiled by clang with
+# -fsanitize=fuzzer-no-link,address,undefined, the targets, the working
+# corpora (the seeds of tests/fuzz/corpus/<name>/ are copied there and the
+# run grows the copy, never the repository's), crash inputs under
+# crashes/<name>/ and one log per target under logs/. A crash fails the
+# run; save the input under tests/fuzz/regressions/<name>/ once it is fixed,
+# and `make test` replays it from then on (tests/unit/test_fuzz_regressions.c).
+FUZZ_BUILD   ?= $(BUILD)/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_ARGS    ?=
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+                $(filter-out -Werror,$(WARN)) -Iinclude $(PKG_CFLAGS) -MMD -MP
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_OBJ     := $(SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_LIB     := $(FUZZ_BUILD)/libhelpdesk.a
+
+# Longest input per target: past the limits the parsers enforce (2048 bytes
+# understood of a message, 2048 of a state, 4096 of a .env line), so that
+# the cut-off paths are fuzzed too.
+FUZZ_MAXLEN_DEFAULT := 4096
+FUZZ_MAXLEN_form     := 1024
+FUZZ_MAXLEN_idnum    := 128
+FUZZ_MAXLEN_geo      := 2600
+FUZZ_MAXLEN_nlu      := 5000
+FUZZ_MAXLEN_json     := 2600
+FUZZ_MAXLEN_dialog   := 3000
+FUZZ_MAXLEN_settings := 9000
+
+.PHONY: fuzz fuzz-build $(FUZZ_NAMES:%=fuzz-%)
+
+fuzz-build: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	@$(if $(Q),echo "  FUZZLD $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lpthread -lm
+
+fuzz: $(FUZZ_NAMES:%=fuzz-%)
+	@echo "fuzz: $(words $(FUZZ_NAMES)) targets ran $(FUZZ_SECONDS) s each without a finding"
+
+$(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(FUZZ_BUILD)/fuzz_%
+	@mkdir -p $(FUZZ_BUILD)/corpus/$* $(FUZZ_BUILD)/crashes/$* $(FUZZ_BUILD)/logs
+	@cp tests/fuzz/corpus/$*/* $(FUZZ_BUILD)/corpus/$*/
+	@echo "  FUZZ  $* for $(FUZZ_SECONDS) s (log: $(FUZZ_BUILD)/logs/$*.log)"
+	@dict=""; [ -f tests/fuzz/$*.dict ] && dict="-dict=tests/fuzz/$*.dict"; \
+	HELPDESK_MESSAGES="$${HELPDESK_MESSAGES:-$(CURDIR)/messages}" \
+	ASAN_OPTIONS="$${ASAN_OPTIONS:-detect_leaks=1}" \
+	./$(FUZZ_BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=$(or $(FUZZ_MAXLEN_$*),$(FUZZ_MAXLEN_DEFAULT)) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crashes/$*/ $$dict $(FUZZ_ARGS) \
+	    $(FUZZ_BUILD)/corpus/$* >$(FUZZ_BUILD)/logs/$*.log 2>&1; \
+	st=$$?; grep -E '^(stat::number_of_executed_units|Done)' $(FUZZ_BUILD)/logs/$*.log | sed 's/^/        /'; \
+	if [ $$st -ne 0 ]; then \
+	  echo "FUZZ FINDING in $*: see $(FUZZ_BUILD)/logs/$*.log; inputs in $(FUZZ_BUILD)/crashes/$*/"; \
+	  grep -E 'ERROR|SUMMARY|fuzz check failed|runtime error' $(FUZZ_BUILD)/logs/$*.log | head -5 | sed 's/^/        /'; \
+	  exit 1; \
+	fi
+
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)

@@ -15,6 +15,8 @@ static void usage(FILE *f)
           "  classify                           one message per line on stdin -> one JSON line each\n"
           "  user add --name N --role officer|staff|admin [--commune CODE ...] [--province CODE]\n"
           "                                     create an account; prints its token once\n"
+          "  report daily [--date YYYY-MM-DD] [--format json|csv] [--week] [--province CODE]\n"
+          "                                     the campaign's figures per commune and province\n"
           "\n"
           "Settings come from the environment and an optional .env file; see .env.example.\n",
           f);
@@ -34,6 +36,8 @@ int main(int argc, char **argv)
         return cli_classify(argc - 1, argv + 1);
     if (strcmp(argv[1], "user") == 0)
         return cli_user(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return cli_report(argc - 1, argv + 1);
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
         return 0;

@@ -1,5 +1,7 @@
 /* app.js -- sign-in, sign-out and the router: "#/" is the queue, "#/case/N"
- * one case. Nothing is shown before /api/v1/me has accepted the token. */
+ * one case; for staff and admins also "#/broadcasts" (campaigns, "/new",
+ * "/N"), "#/import" (lists) and "#/reports", with a menu an officer never
+ * sees. Nothing is shown before /api/v1/me has accepted the token. */
 "use strict";
 window.HD = window.HD || {};
 
@@ -8,18 +10,40 @@ window.HD = window.HD || {};
   const $ = (id) => document.getElementById(id);
   let me = null;
 
+  const VIEWS = ["login", "queue", "case", "broadcasts", "bc-new", "bc", "import", "reports"];
+  const isStaff = (m) => !!m && (m.role === "staff" || m.role === "admin");
+
   function showView(name) {
-    for (const v of ["login", "queue", "case"]) $("view-" + v).hidden = v !== name;
+    for (const v of VIEWS) $("view-" + v).hidden = v !== name;
     if (name !== "queue") HD.queue.hide();
     if (name !== "case") HD.casePage.hide();
+    if (name !== "broadcasts" && name !== "bc") HD.broadcasts.hide();
+    if (name !== "bc-new") HD.broadcastNew.hide();
+    if (name !== "reports") HD.reports.hide();
+  }
+
+  /* The menu marks where the user is: the queue for a case too, the
+   * campaigns for one campaign or a new one. */
+  function markNav(name) {
+    const section = { queue: "queue", case: "queue", broadcasts: "broadcasts", "bc-new": "broadcasts",
+      bc: "broadcasts", import: "import", reports: "reports" }[name] || "";
+    for (const a of document.querySelectorAll("#staff-nav a")) {
+      if (a.getAttribute("data-nav") === section) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
   }
 
   /* message: why the officer is here (an error), info: a plain note. */
   function showLogin(message, info) {
     me = null;
     $("who").hidden = true;
+    $("staff-nav").hidden = true;
     HD.queue.reset();
     HD.casePage.reset();
+    HD.broadcasts.reset();
+    HD.broadcastNew.reset();
+    HD.importPage.reset();
+    HD.reports.reset();
     showView("login");
     document.title = "Đăng nhập · Hồ sơ hỗ trợ VNeID";
     ui.show("login-error", message || "");
@@ -34,8 +58,37 @@ window.HD = window.HD || {};
     const communes = Array.isArray(m.communes) ? m.communes.map((c) => c.name || c.code) : [];
     $("who-role").textContent = ui.label("role", m.role) + (communes.length ? " · " + communes.join(", ") : "");
     $("who").hidden = false;
+    $("staff-nav").hidden = !isStaff(m);
     HD.queue.setMe(m);
     HD.casePage.setMe(m);
+    if (isStaff(m)) HD.broadcastNew.setMe(m);
+  }
+
+  /* The staff pages; false when the hash is none of them. An officer who
+   * types such an address gets the queue (the API would refuse anyway). */
+  function staffRoute(h) {
+    const page = (view, title, fn) => {
+      showView(view);
+      markNav(view);
+      document.title = title + " · Hồ sơ hỗ trợ VNeID";
+      fn();
+      const h1 = document.querySelector("#view-" + view + " h1");
+      if (h1) h1.focus({ preventScroll: true });
+      return true;
+    };
+    let m;
+    if (h === "#/broadcasts") return page("broadcasts", "Chiến dịch nhắc nhở", () => HD.broadcasts.showList());
+    if (h === "#/broadcasts/new") return page("bc-new", "Tạo chiến dịch", () => HD.broadcastNew.show());
+    if ((m = /^#\/broadcasts\/(\d{1,18})$/.exec(h))) {
+      const id = m[1];
+      return page("bc", "Chiến dịch số " + id, () => {
+        HD.broadcasts.showOne(id, HD.broadcasts.flash);
+        HD.broadcasts.flash = "";
+      });
+    }
+    if (h === "#/import") return page("import", "Nhập danh sách", () => HD.importPage.show());
+    if (h === "#/reports") return page("reports", "Báo cáo chiến dịch", () => HD.reports.show());
+    return false;
   }
 
   function route() {
@@ -44,13 +97,16 @@ window.HD = window.HD || {};
     if (!h.startsWith("#/")) return;          /* an in-page anchor, not a route */
     const m = /^#\/case\/(\d{1,18})$/.exec(h);
     ui.show("global-error", "");
+    if (isStaff(me) && staffRoute(h)) return;
     if (m) {
       showView("case");
+      markNav("case");
       HD.casePage.show(m[1]);
       $("case-title").focus({ preventScroll: true });
       return;
     }
     showView("queue");
+    markNav("queue");
     document.title = "Hàng đợi hồ sơ · Hồ sơ hỗ trợ VNeID";
     HD.queue.show();
   }
@@ -76,7 +132,8 @@ window.HD = window.HD || {};
   };
 
   document.addEventListener("DOMContentLoaded", () => {
-    $("case-title").setAttribute("tabindex", "-1");
+    for (const id of ["case-title", "bcl-title", "bcn-title", "bc-title", "imp-title", "rep-title"])
+      $(id).setAttribute("tabindex", "-1");
     $("login-form").addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const tok = $("token").value.trim();

@@ -17,7 +17,9 @@
 #define APP_POOL_MAX 64
 
 struct chan_adapter;
+struct metrics;
 struct outbox_worker;
+struct ratelimit;
 struct zalo_token;
 
 /* A channel the program can send on: its adapter and delivery worker. */
@@ -44,6 +46,8 @@ typedef struct app {
     pthread_t       maint_thread;
     pthread_cond_t  maint_cond;        /* with pool_lock */
     int             maint_running, maint_stop;
+    struct metrics   *metrics;         /* counters for GET /metrics */
+    struct ratelimit *senders;         /* inbound messages per sender; NULL: no limit */
 } app;
 
 /* Loads messages/ and data/, checks the PII key (required outside
@@ -58,6 +62,11 @@ void app_ingest_env(const app *a, struct ingest_env *out);
 
 /* Blocks until a connection is free. */
 store *app_store_acquire(app *a);
+/* Waits at most wait_ms for a free connection: HD_EBUSY after that, so that
+ * a request answers 503 instead of queueing without bound. */
+int    app_store_acquire_wait(app *a, int64_t wait_ms, store **out);
+/* A connection still inside a transaction (a caller that failed between
+ * BEGIN and COMMIT) is rolled back here before anyone else gets it. */
 void   app_store_release(app *a, store *s);
 
 /* channels.c: build the adapters from the settings and start one delivery

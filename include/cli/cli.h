@@ -7,6 +7,7 @@ int cli_serve(int argc, char **argv);
 int cli_chat(int argc, char **argv);
 int cli_classify(int argc, char **argv);
 int cli_user(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 /* Shared by commands: load settings and open the app with n_stores
  * connections (0: one per HTTP thread plus one), creating the database's directory when missing. Prints the

@@ -16,6 +16,10 @@
     X(INT, http_port,      "HELPDESK_HTTP_PORT",      "8080",       0)           \
     X(INT, http_threads,   "HELPDESK_HTTP_THREADS",   "4",          0)           \
     X(INT, http_max_conns, "HELPDESK_HTTP_MAX_CONNECTIONS", "1024", 0)           \
+    X(INT, max_inflight,   "HELPDESK_MAX_INFLIGHT",   "0",          0)           \
+    X(INT, queue_wait_ms,  "HELPDESK_QUEUE_WAIT_MS",  "2000",       0)           \
+    X(INT, sender_rate_per_min, "HELPDESK_SENDER_RATE_PER_MIN", "30", 0)         \
+    X(STR, metrics_token,  "HELPDESK_METRICS_TOKEN",  "",           1)           \
     X(STR, db_path,        "HELPDESK_DB",             "var/helpdesk.db", 0)      \
     X(STR, messages_dir,   "HELPDESK_MESSAGES",       "messages",   0)           \
     X(STR, data_dir,       "HELPDESK_DATA",           "data",       0)           \
@@ -26,6 +30,9 @@
     X(STR, work_hours,     "HELPDESK_WORK_HOURS",     "mon-fri 07:30-17:00; sat 07:30-11:30", 0) \
     X(INT, tz_offset_min,  "HELPDESK_TZ_OFFSET_MIN",  "420",        0)           \
     X(INT, retention_days, "HELPDESK_RETENTION_DAYS", "90",         0)           \
+    X(STR, quiet_start,    "HELPDESK_QUIET_START",    "22:00",      0)           \
+    X(STR, quiet_end,      "HELPDESK_QUIET_END",      "07:00",      0)           \
+    X(INT, followup_hours, "HELPDESK_FOLLOWUP_HOURS", "24",         0)           \
     X(STR, log_level,      "HELPDESK_LOG_LEVEL",      "info",       0)           \
     X(INT, fake_now_ms,    "HELPDESK_FAKE_NOW",       "0",          0)           \
     X(STR, public_url,     "HELPDESK_PUBLIC_URL",     "",           0)           \

@@ -39,6 +39,9 @@ typedef struct http_resp {
     int         status;
     const char *content_type;          /* static string */
     buf         body;
+    /* Non-empty: sent as Content-Disposition: attachment (a download, e.g.
+     * the report's CSV). Plain [A-Za-z0-9._-] only: it is not escaped. */
+    char        filename[64];
 } http_resp;
 
 typedef int (*http_handler)(const http_req *req, http_resp *resp);

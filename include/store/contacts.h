@@ -26,4 +26,21 @@ int store_contact_get(store *s, int64_t id, store_contact *out);
 int store_contact_save(store *s, int64_t id, const char *state_json,
                        int opted_out, int inbound, int64_t now_ms);
 
+/* What a case taught about a contact (contact_facts.c): the commune the
+ * citizen gave, and a callback phone (kept for Zalo contacts, so that a
+ * reminder can reach them by SMS outside Zalo's 7-day window). NULL leaves
+ * a field as it is. */
+int store_contact_learn(store *s, int64_t id, const char *commune_code, const char *phone);
+
+/* A citizen from a commune police list (issue 5): the SMS contact of the
+ * canonical mobile number address (84...), created when new, gets
+ * commune_code, display_name (NULL or "" keeps the known name) and
+ * listed_not_activated = 1. Nothing else of a known contact changes: its
+ * state, history and opt-out stay. *id_out and *created (1 when new) may be
+ * NULL. For a whole list, call it inside the caller's transaction.
+ * (src/store/contacts_import.c) */
+int store_contact_import_upsert(store *s, const char *address, const char *commune_code,
+                                const char *display_name, int64_t now_ms,
+                                int64_t *id_out, int *created);
+
 #endif

@@ -56,6 +56,16 @@ int outbox_enqueue(store *s, const outbox_new *m, int64_t now_ms, int64_t *id_ou
 int outbox_claim_due(store *s, const char *channel, int64_t now_ms, int64_t lease_ms,
                      outbox_row *rows, int max, int *n_out);
 
+/* The same, but bulk rows (OUTBOX_BULK) created before bulk_since stay in
+ * the queue: OUTBOX_BULK_NONE claims no bulk row at all (the quiet hours),
+ * 0 every due one. A bulk row queued before the quiet hours began and still
+ * unsent belongs to a day that is over -- its daily cap was counted for that
+ * day -- so it waits for the campaign planner to take it back and plan it
+ * again (src/campaign/). */
+#define OUTBOX_BULK_NONE INT64_MAX
+int outbox_claim_due_since(store *s, const char *channel, int64_t now_ms, int64_t lease_ms,
+                           int64_t bulk_since, outbox_row *rows, int max, int *n_out);
+
 int outbox_mark_sent(store *s, int64_t id, const char *provider_id, int64_t now_ms);
 /* Back to 'queued' for another attempt at next_at. */
 int outbox_mark_retry(store *s, int64_t id, int64_t next_at, const char *reason, int64_t now_ms);

@@ -4,13 +4,19 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "core/ratelimit.h"
 #include "ingest/ingest.h"
 #include "store/communes.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <string.h>
+
+#define APP_SENDER_SLOTS 4096   /* senders remembered by the flood limit */
 
 /* Without a key nothing personal can be kept safely, so outside
  * development mode the program does not start. */
@@ -29,6 +35,34 @@ static int app_load_key(app *a, char *err, size_t errlen)
                      "or set HELPDESK_MODE=development");
 }
 
+/* The pool's waits are timed against the monotonic clock: a clock set
+ * backwards must not stretch a 2 s wait into hours. */
+static void app_pool_cond_init(app *a)
+{
+    pthread_condattr_t ca;
+
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&a->pool_cond, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
+/* Counters, and the flood limit: a sender gets a third of a minute's worth
+ * at once (10 at the default 30/min), then one message every 60/rate s. */
+static int app_limits_init(app *a, char *err, size_t errlen)
+{
+    long long rate = a->cfg.sender_rate_per_min;
+    int rc;
+
+    if (rate < 0 || rate > 100000)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_SENDER_RATE_PER_MIN must be 0..100000");
+    rc = metrics_new(&a->metrics);
+    if (rc == HD_OK && rate > 0)
+        rc = ratelimit_new((double)rate, rate / 3 < 3 ? 3.0 : (double)(rate / 3), APP_SENDER_SLOTS,
+                           &a->senders);
+    return rc ? hd_seterr(err, errlen, rc, "app: %s", hd_strerror(rc)) : HD_OK;
+}
+
 int app_open(app *a, const settings *cfg, int n_stores, char *err, size_t errlen)
 {
     char path[SETTINGS_STR_MAX + 32];
@@ -39,11 +73,14 @@ int app_open(app *a, const settings *cfg, int n_stores, char *err, size_t errlen
     memset(a, 0, sizeof *a);
     a->cfg = *cfg;
     pthread_mutex_init(&a->pool_lock, NULL);
-    pthread_cond_init(&a->pool_cond, NULL);
+    app_pool_cond_init(a);
     log_set_level_name(cfg->log_level);
     clock_init(cfg->fake_now_ms);
 
     rc = app_load_key(a, err, errlen);
+    if (rc)
+        goto fail;
+    rc = app_limits_init(a, err, errlen);
     if (rc)
         goto fail;
     rc = sla_parse(cfg->work_hours, (int)cfg->tz_offset_min, &a->hours, err, errlen);
@@ -88,6 +125,10 @@ void app_close(app *a)
     nlu_model_free(a->model);
     geo_dir_free(a->geo);
     a->geo = NULL;
+    ratelimit_free(a->senders);
+    a->senders = NULL;
+    metrics_free(a->metrics);
+    a->metrics = NULL;
     a->flow = NULL;
     a->model = NULL;
     pthread_cond_destroy(&a->pool_cond);
@@ -118,8 +159,45 @@ store *app_store_acquire(app *a)
     return s;
 }
 
+int app_store_acquire_wait(app *a, int64_t wait_ms, store **out)
+{
+    struct timespec until;
+    int rc = HD_OK;
+
+    if (!a || !out || wait_ms < 0)
+        return HD_EINVAL;
+    *out = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += (time_t)(wait_ms / 1000);
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&a->pool_lock);
+    while (a->n_free == 0) {
+        if (pthread_cond_timedwait(&a->pool_cond, &a->pool_lock, &until) == ETIMEDOUT &&
+            a->n_free == 0) {
+            rc = HD_EBUSY;
+            break;
+        }
+    }
+    if (rc == HD_OK)
+        *out = a->pool[a->pool_free[--a->n_free]];
+    pthread_mutex_unlock(&a->pool_lock);
+    if (rc)
+        metrics_error(a->metrics, METRICS_ERR_POOL_TIMEOUT);
+    return rc;
+}
+
 void app_store_release(app *a, store *s)
 {
+    if (!s)
+        return;
+    /* A COMMIT that failed (disk full, busy) leaves the transaction open on
+     * some paths; the next user's BEGIN would then fail for ever. Outside a
+     * transaction this is a no-op (store_rollback checks autocommit). */
+    store_rollback(s);
     pthread_mutex_lock(&a->pool_lock);
     for (int i = 0; i < a->n_pool; i++) {
         if (a->pool[i] == s) {

@@ -1,5 +1,5 @@
 /* flow.c -- load the conversation from messages/flow.json, cases.json,
- * intake.json and answers.json.
+ * intake.json, campaign.json and answers.json.
  *
  * Several files so that the structure (menu, yes/no words, opt-out,
  * escalation nodes), the texts about cases, the case intake's questions and
@@ -20,7 +20,7 @@
 #include <string.h>
 
 static const char *const flow_files[DLG_FLOW_FILES] = {
-    "flow.json", "cases.json", "intake.json", "answers.json"
+    "flow.json", "cases.json", "intake.json", "campaign.json", "answers.json"
 };
 
 static const char *const word_lists[DLG_W_COUNT] = {

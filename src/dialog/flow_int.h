@@ -1,7 +1,8 @@
 /* flow_int.h -- the loaded flow as the engine walks it (private to dialog/).
  *
- * flow.c reads messages/flow.json, cases.json, intake.json and answers.json, node.c turns
- * each node object into a dlg_node and checks it; after loading everything is
+ * flow.c reads messages/flow.json, cases.json, intake.json, campaign.json and
+ * answers.json, node.c turns each node object into a dlg_node and checks it;
+ * after loading everything is
  * resolved to indices, so the engine never looks a name up twice and never
  * meets a dangling reference. Strings point into the parsed cJSON documents
  * (kept alive by the flow) or into memory listed in dlg_flow.owned. */
@@ -13,7 +14,8 @@
 
 #include <cjson/cJSON.h>
 
-#define DLG_FLOW_FILES    4         /* flow.json, cases.json, intake.json, answers.json (last) */
+#define DLG_FLOW_FILES    5         /* flow.json, cases.json, intake.json, campaign.json,
+                                       answers.json (last) */
 #define DLG_FLOW_FILE_MAX (1u << 20)
 #define DLG_NODE_TEXT_MAX 1000      /* bytes; two of them must fit a reply */
 #define DLG_ESC_TOPIC     "$topic"  /* escalate with the current topic as reason */

@@ -6,6 +6,7 @@
 #include "routes.h"
 
 #include "core/err.h"
+#include "core/metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ typedef struct route {
 static const route routes[] = {
     { "GET",  "/healthz",                   http_health,         HTTP_PUBLIC },
     { "HEAD", "/healthz",                   http_health,         HTTP_PUBLIC },
+    { "GET",  "/metrics",                   http_metrics,        HTTP_PUBLIC },
     { "GET",  "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC },
     { "POST", "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC },
     { "GET",  "/webhooks/kannel/dlr",       http_kannel_dlr,     HTTP_PUBLIC },
@@ -36,6 +38,8 @@ static const route routes[] = {
     { "POST", "/api/v1/cases/{id}/reply",   http_case_reply,     HTTP_USER },
     { "POST", "/api/v1/cases/{id}/resolve", http_case_resolve,   HTTP_USER },
     { "POST", "/api/v1/cases/{id}/close",   http_case_close,     HTTP_USER },
+    { "POST", "/api/v1/contacts/import",    http_contacts_import, HTTP_STAFF },
+    { "GET",  "/api/v1/reports/daily",      http_reports_daily,  HTTP_STAFF },
 };
 
 /* Length of the segment at p (up to '/' or the end). */
@@ -80,6 +84,30 @@ static int match(const char *pattern, const char *path, int64_t *id)
     }
 }
 
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+/* Metrics keep one slot per route pattern in a fixed table. */
+_Static_assert(N_ROUTES < METRICS_ROUTE_UNMATCHED, "raise METRICS_ROUTES_MAX in core/metrics.h");
+
+/* The metrics slot of route i: the first route with the same pattern, so
+ * that GET and POST of one pattern are one series. */
+static int route_slot(size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(routes[j].pattern, routes[i].pattern) == 0)
+            return (int)j;
+    return (int)i;
+}
+
+int http_route_names(const char **names, int max)
+{
+    int n = (int)N_ROUTES < max ? (int)N_ROUTES : max;
+
+    for (int i = 0; i < n; i++)
+        names[i] = route_slot((size_t)i) == i ? routes[i].pattern : NULL;
+    return n;
+}
+
 int http_route(const char *method, const char *path, http_route_match *out,
                char *allow, size_t allow_len)
 {
@@ -87,15 +115,19 @@ int http_route(const char *method, const char *path, http_route_match *out,
     int seen = 0;
 
     allow[0] = '\0';
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+    out->slot = METRICS_ROUTE_UNMATCHED;
+    for (size_t i = 0; i < N_ROUTES; i++) {
         int64_t id = 0;
 
         if (!match(routes[i].pattern, path, &id))
             continue;
+        if (!seen)
+            out->slot = route_slot(i);
         if (strcmp(routes[i].method, method) == 0) {
             out->fn = routes[i].fn;
             out->access = routes[i].access;
             out->id = id;
+            out->slot = route_slot(i);
             return HD_OK;
         }
         if (used < allow_len) {

@@ -1,16 +1,32 @@
-/* server.c -- libmicrohttpd glue: collect a bounded body, route, answer.
+/* server.c -- libmicrohttpd glue: collect a bounded body, route, hand the
+ * request to a handler thread, answer.
  *
  * MHD calls on_request several times for one request: first with no data (we
- * set up the request's context), then with chunks of the body, then once more
- * with nothing left, when we dispatch to the handler. Bodies over
- * HTTP_BODY_MAX are refused with 413 without reading them. */
+ * set up the request's context and find its route), then with chunks of the
+ * body, then once more with nothing left, when we dispatch. Bodies over
+ * HTTP_BODY_MAX are refused with 413 without reading them.
+ *
+ * MHD's own threads only move bytes. A routed request is suspended and
+ * queued for the handler threads (workq.c); when its handler is done the
+ * connection is resumed, MHD calls on_request once more and the answer goes
+ * out. A network thread never waits for the database, so a locked or full
+ * database cannot stall the connections behind it, and the queue is
+ * bounded: past HELPDESK_MAX_INFLIGHT requests queued or running, or after
+ * HELPDESK_QUEUE_WAIT_MS in the queue, the answer is 503 with Retry-After at
+ * once. Providers retry a 503 (that is what it is for); a queue without
+ * bound would instead turn a slow minute into timeouts for everyone.
+ *
+ * Static files and /metrics are answered by the network thread itself: they
+ * need no handler thread, and metrics must answer during an overload. */
 #include "http/server.h"
 
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/handler.h"
 #include "routes.h"
 #include "store/users.h"
+#include "workq.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -19,10 +35,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define HTTP_INFLIGHT_PER_THREAD 64  /* HELPDESK_MAX_INFLIGHT=0: this many per handler thread */
+#define HTTP_RETRY_AFTER_S       "2"
 
 struct http_server {
     struct MHD_Daemon *mhd;
     app               *app;
+    http_workq        *q;
+    double             wait_s;    /* longest wait in the queue */
 };
 
 #define HTTP_QUERY_MAX (16 * 1024)   /* longer query strings are refused (414) */
@@ -33,7 +55,26 @@ typedef struct req_ctx {
     int  started;     /* the first call of on_request has been seen */
     int  too_big;     /* body over HTTP_BODY_MAX */
     int  uri_too_long;
+    /* From the first call on. */
+    double           t0;          /* monotonic seconds when the headers were in */
+    int              route_rc;    /* http_route(): HD_OK, HD_ENOTFOUND, HD_ESTATE */
+    http_route_match rt;
+    char             allow[64];
+    /* From dispatch on; while queued, the handler thread owns these. */
+    struct MHD_Connection *conn;
+    const char      *url, *method;
+    double           queued_at;
+    int              answered;    /* resp is ready: send it when resumed */
+    http_resp        resp;
 } req_ctx;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static enum MHD_Result send_resp(struct MHD_Connection *conn, const http_resp *r,
                                  const char *allow)
@@ -51,72 +92,131 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, const http_resp *r
     MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
     if (allow && *allow)
         MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, allow);
+    /* Every 503 here is temporary: busy, locked, disk full, overloaded. */
+    if (r->status == 503)
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, HTTP_RETRY_AFTER_S);
+    if (r->filename[0]) {
+        char cd[sizeof r->filename + 32];
+        snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", r->filename);
+        MHD_add_response_header(mr, "Content-Disposition", cd);
+    }
     ret = MHD_queue_response(conn, (unsigned)r->status, mr);
     MHD_destroy_response(mr);
     return ret;
 }
 
-static enum MHD_Result answer_error(struct MHD_Connection *conn, int status,
-                                    const char *code, const char *msg, const char *allow)
+/* Send and count: every answer goes through here. */
+static enum MHD_Result answer(http_server *srv, struct MHD_Connection *conn, req_ctx *ctx,
+                              const http_resp *r, const char *allow)
+{
+    metrics_http(srv->app->metrics, ctx->started ? ctx->rt.slot : METRICS_ROUTE_UNMATCHED,
+                 r->status, mono_s() - ctx->t0);
+    log_debug("http: %s %s -> %d", ctx->method ? ctx->method : "-", ctx->url ? ctx->url : "-",
+              r->status);
+    return send_resp(conn, r, allow);
+}
+
+static enum MHD_Result answer_error(http_server *srv, struct MHD_Connection *conn,
+                                    req_ctx *ctx, int status, const char *code,
+                                    const char *msg, const char *allow)
 {
     http_resp r = { 0 };
     enum MHD_Result ret;
 
     buf_init(&r.body, HTTP_RESP_MAX);
     http_reply_error(&r, status, code, msg);
-    ret = send_resp(conn, &r, allow);
+    ret = answer(srv, conn, ctx, &r, allow);
     buf_free(&r.body);
     return ret;
+}
+
+/* Authenticate and run the route's handler; resp gets the answer. */
+static void run_handler(http_server *srv, req_ctx *ctx, http_resp *resp)
+{
+    http_req req = { 0 };
+    store_user user;
+    int rc = HD_OK;
+
+    req.app = srv->app;
+    req.conn = ctx->conn;
+    req.method = ctx->method;
+    req.path = ctx->url;
+    req.query = buf_str(&ctx->query);
+    req.query_len = ctx->query.len;
+    req.body = buf_str(&ctx->body);
+    req.body_len = ctx->body.len;
+    req.id = ctx->rt.id;
+    resp->status = 200;
+    if (ctx->rt.access != HTTP_PUBLIC) {
+        rc = http_authenticate(&req, ctx->rt.access, &user, resp);
+        if (rc == HD_OK)
+            req.user = &user;
+    }
+    if (rc == HD_OK)
+        rc = ctx->rt.fn(&req, resp);
+    else if (rc == HD_EAUTH)
+        rc = HD_OK;   /* http_authenticate has answered 401/403 */
+    if (rc && resp->status < 400) {
+        /* Locked or full database: temporary, the client should retry. */
+        int unavailable = rc == HD_EBUSY || rc == HD_EIO;
+
+        log_error("http: %s %s failed: %s", ctx->method, ctx->url, hd_strerror(rc));
+        metrics_error_rc(srv->app->metrics, rc);
+        http_reply_error(resp, unavailable ? 503 : 500, unavailable ? "busy" : "internal",
+                         unavailable ? "the service is busy, try again" : "internal error");
+    }
+}
+
+/* A handler thread's turn: run the request unless it waited too long. */
+static void on_job(void *job, void *arg)
+{
+    req_ctx *ctx = job;
+    http_server *srv = arg;
+
+    buf_init(&ctx->resp.body, HTTP_RESP_MAX);
+    if (mono_s() - ctx->queued_at > srv->wait_s) {
+        metrics_error(srv->app->metrics, METRICS_ERR_QUEUE_TIMEOUT);
+        http_reply_error(&ctx->resp, 503, "busy", "the service is busy, try again");
+    } else {
+        run_handler(srv, ctx, &ctx->resp);
+    }
+    /* MHD_resume_connection takes MHD's lock: the network thread that sends
+     * the answer sees everything written above. From here on the context
+     * belongs to that thread again. */
+    ctx->answered = 1;
+    MHD_resume_connection(ctx->conn);
 }
 
 static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
                                 const char *url, const char *method, req_ctx *ctx)
 {
-    http_req req = { 0 };
-    http_resp resp = { 0 };
-    http_route_match rt;
-    store_user user;
-    char allow[64];
-    enum MHD_Result ret;
-    int rc;
+    ctx->conn = conn;
+    ctx->url = url;
+    ctx->method = method;
+    if (ctx->route_rc == HD_ENOTFOUND)
+        return answer_error(srv, conn, ctx, 404, "not_found", "no such resource", NULL);
+    if (ctx->route_rc == HD_ESTATE)
+        return answer_error(srv, conn, ctx, 405, "method_not_allowed",
+                            "method not allowed here", ctx->allow);
+    if (ctx->rt.fn == http_static || ctx->rt.fn == http_metrics) {
+        http_resp resp = { 0 };
+        enum MHD_Result ret;
 
-    rc = http_route(method, url, &rt, allow, sizeof allow);
-    if (rc == HD_ENOTFOUND)
-        return answer_error(conn, 404, "not_found", "no such resource", NULL);
-    if (rc == HD_ESTATE)
-        return answer_error(conn, 405, "method_not_allowed", "method not allowed here", allow);
-
-    req.app = srv->app;
-    req.conn = conn;
-    req.method = method;
-    req.path = url;
-    req.query = buf_str(&ctx->query);
-    req.query_len = ctx->query.len;
-    req.body = buf_str(&ctx->body);
-    req.body_len = ctx->body.len;
-    req.id = rt.id;
-    buf_init(&resp.body, HTTP_RESP_MAX);
-    resp.status = 200;
-    rc = HD_OK;
-    if (rt.access != HTTP_PUBLIC) {
-        rc = http_authenticate(&req, rt.access, &user, &resp);
-        if (rc == HD_OK)
-            req.user = &user;
+        buf_init(&resp.body, HTTP_RESP_MAX);
+        run_handler(srv, ctx, &resp);
+        ret = answer(srv, conn, ctx, &resp, NULL);
+        buf_free(&resp.body);
+        return ret;
     }
-    if (rc == HD_OK)
-        rc = rt.fn(&req, &resp);
-    else if (rc == HD_EAUTH)
-        rc = HD_OK;   /* http_authenticate has answered 401/403 */
-    if (rc && resp.status < 400) {
-        log_error("http: %s %s failed: %s", method, url, hd_strerror(rc));
-        http_reply_error(&resp, rc == HD_EBUSY ? 503 : 500,
-                         rc == HD_EBUSY ? "busy" : "internal",
-                         rc == HD_EBUSY ? "the service is busy, try again" : "internal error");
+    if (http_workq_reserve(srv->q) != HD_OK) {
+        metrics_error(srv->app->metrics, METRICS_ERR_OVERLOAD);
+        return answer_error(srv, conn, ctx, 503, "overloaded",
+                            "too many requests in progress, try again", NULL);
     }
-    log_debug("http: %s %s -> %d", method, url, resp.status);
-    ret = send_resp(conn, &resp, NULL);
-    buf_free(&resp.body);
-    return ret;
+    ctx->queued_at = mono_s();
+    MHD_suspend_connection(conn);
+    http_workq_push(srv->q, ctx);
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -129,16 +229,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (!ctx)
         return MHD_NO;   /* on_uri did not get memory for it */
+    if (ctx->answered) {   /* resumed: the handler thread is done */
+        enum MHD_Result ret = answer(srv, conn, ctx, &ctx->resp, NULL);
+
+        ctx->answered = 0;
+        buf_free(&ctx->resp.body);
+        return ret;
+    }
     if (!ctx->started) {
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
+        ctx->t0 = mono_s();
+        ctx->route_rc = http_route(method, url, &ctx->rt, ctx->allow, sizeof ctx->allow);
         ctx->started = 1;
+        ctx->url = url;
+        ctx->method = method;
         if (ctx->uri_too_long)
-            return answer_error(conn, 414, "uri_too_long", "query string over 16 KiB", NULL);
+            return answer_error(srv, conn, ctx, 414, "uri_too_long", "query string over 16 KiB",
+                                NULL);
         /* Refuse a declared oversize body before reading a byte of it. */
         if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
             ctx->too_big = 1;
-            return answer_error(conn, 413, "too_large", "request body over 64 KiB", NULL);
+            return answer_error(srv, conn, ctx, 413, "too_large", "request body over 64 KiB",
+                                NULL);
         }
         return MHD_YES;
     }
@@ -149,7 +262,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (ctx->too_big)
-        return answer_error(conn, 413, "too_large", "request body over 64 KiB", NULL);
+        return answer_error(srv, conn, ctx, 413, "too_large", "request body over 64 KiB", NULL);
     return dispatch(srv, conn, url, method, ctx);
 }
 
@@ -166,6 +279,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
         return NULL;
     buf_init(&ctx->body, HTTP_BODY_MAX);
     buf_init(&ctx->query, HTTP_QUERY_MAX);
+    buf_init(&ctx->resp.body, HTTP_RESP_MAX);
     q = uri ? strchr(uri, '?') : NULL;
     if (q && buf_appends(&ctx->query, q + 1) != HD_OK)
         ctx->uri_too_long = 1;
@@ -180,6 +294,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (ctx) {
         buf_free(&ctx->query);
         buf_free(&ctx->body);
+        buf_free(&ctx->resp.body);
         free(ctx);
         *con_cls = NULL;
     }
@@ -195,10 +310,25 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("mhd: %s", line);
 }
 
+/* HELPDESK_MAX_INFLIGHT (0: a few per handler thread) and
+ * HELPDESK_QUEUE_WAIT_MS, checked. */
+static int server_limits(const settings *c, int *inflight, char *err, size_t errlen)
+{
+    long long n = c->max_inflight ? c->max_inflight : c->http_threads * HTTP_INFLIGHT_PER_THREAD;
+
+    if (n < 1 || n > 100000)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_MAX_INFLIGHT must be 0 (automatic) or 1..100000");
+    if (c->queue_wait_ms < 1 || c->queue_wait_ms > 600000)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_QUEUE_WAIT_MS must be 1..600000");
+    *inflight = (int)n;
+    return HD_OK;
+}
+
 int http_server_start(app *a, http_server **out, char *err, size_t errlen)
 {
     struct sockaddr_in sa;
     http_server *srv;
+    int inflight = 0, rc;
 
     if (!a || !out)
         return HD_EINVAL;
@@ -208,12 +338,22 @@ int http_server_start(app *a, http_server **out, char *err, size_t errlen)
     if (inet_pton(AF_INET, a->cfg.http_host, &sa.sin_addr) != 1)
         return hd_seterr(err, errlen, HD_ECONFIG,
                          "HELPDESK_HTTP_HOST must be an IPv4 address, not '%s'", a->cfg.http_host);
+    rc = server_limits(&a->cfg, &inflight, err, errlen);
+    if (rc)
+        return rc;
     srv = calloc(1, sizeof *srv);
     if (!srv)
         return HD_ENOMEM;
     srv->app = a;
+    srv->wait_s = (double)a->cfg.queue_wait_ms / 1000.0;
+    rc = http_workq_start((int)a->cfg.http_threads, inflight, on_job, srv, &srv->q);
+    if (rc) {
+        free(srv);
+        return hd_seterr(err, errlen, rc, "cannot start the handler threads");
+    }
     srv->mhd = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
         0, NULL, NULL, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.http_threads,
@@ -224,12 +364,14 @@ int http_server_start(app *a, http_server **out, char *err, size_t errlen)
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
         MHD_OPTION_END);
     if (!srv->mhd) {
+        http_workq_stop(srv->q);
+        http_workq_free(srv->q);
         free(srv);
         return hd_seterr(err, errlen, HD_EIO, "cannot listen on %s:%lld (in use?)",
                          a->cfg.http_host, a->cfg.http_port);
     }
-    log_info("http: listening on %s:%lld with %lld threads", a->cfg.http_host,
-             a->cfg.http_port, a->cfg.http_threads);
+    log_info("http: listening on %s:%lld with %lld threads, at most %d requests in flight",
+             a->cfg.http_host, a->cfg.http_port, a->cfg.http_threads, inflight);
     *out = srv;
     return HD_OK;
 }
@@ -238,6 +380,11 @@ void http_server_stop(http_server *srv)
 {
     if (!srv)
         return;
+    /* Answer every request already taken (their connections are suspended
+     * and MHD will not stop cleanly with suspended connections); new ones
+     * get 503 until MHD stops listening. */
+    http_workq_stop(srv->q);
     MHD_stop_daemon(srv->mhd);
+    http_workq_free(srv->q);
     free(srv);
 }

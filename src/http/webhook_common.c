@@ -6,7 +6,10 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "core/ratelimit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,16 +35,70 @@ static ingest_kind kind_of(chan_event ev)
     }
 }
 
+/* The flood limit: only what a citizen sends counts (texts, pictures ...);
+ * follow and unfollow events are rare and always go through. */
+static ratelimit_verdict sender_verdict(app *a, dlg_channel ch, const chan_inbound *in,
+                                        int64_t now)
+{
+    char key[CHAN_ADDRESS_MAX + 16];
+    int n;
+
+    if (!a->senders || (in->event != CHAN_EV_TEXT && in->event != CHAN_EV_OTHER))
+        return RATELIMIT_ALLOW;
+    n = snprintf(key, sizeof key, "%s:%s", dlg_channel_name(ch), in->address);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return RATELIMIT_ALLOW;
+    return ratelimit_take(a->senders, key, (size_t)n, now);
+}
+
+/* Store the message of a sender over its rate, unanswered (but for one
+ * notice per episode): see webhook_throttle.c. */
+static int ingest_throttled(const http_req *req, dlg_channel ch, const chan_inbound *in,
+                            int64_t now, int first, int *duplicate)
+{
+    app *a = req->app;
+    store *s = NULL;
+    int rc, queued = 0;
+
+    rc = app_store_acquire_wait(a, a->cfg.queue_wait_ms, &s);
+    if (rc == HD_OK) {
+        rc = webhook_store_throttled(a, s, ch, in, now, first, duplicate, &queued);
+        app_store_release(a, s);
+    }
+    if (rc) {
+        log_error("webhook %s: storing a throttled message: %s", dlg_channel_name(ch),
+                  hd_strerror(rc));
+        metrics_error_rc(a->metrics, rc);
+        return rc;
+    }
+    if (*duplicate)
+        return HD_OK;
+    if (first)
+        log_warn("webhook %s: a sender is over %lld messages a minute; its messages are kept "
+                 "but not answered until it slows down", dlg_channel_name(ch),
+                 a->cfg.sender_rate_per_min);
+    metrics_msg_in(a->metrics, dlg_channel_name(ch));
+    metrics_msg_throttled(a->metrics, dlg_channel_name(ch));
+    if (queued)
+        app_channel_kick(a, dlg_channel_name(ch));
+    return HD_OK;
+}
+
 int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
                    int *duplicate)
 {
     ingest_result *res;
     ingest_env env;
     char err[256] = "";
-    store *s;
+    int64_t now = clock_now_ms();
+    ratelimit_verdict v;
+    store *s = NULL;
     int rc;
 
     *duplicate = 0;
+    v = sender_verdict(req->app, ch, in, now);
+    if (v != RATELIMIT_ALLOW)
+        return ingest_throttled(req, ch, in, now, v == RATELIMIT_LIMIT_FIRST, duplicate);
     res = malloc(sizeof *res);
     if (!res)
         return HD_ENOMEM;
@@ -52,19 +109,28 @@ int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
         .external_id = in->external_id[0] ? in->external_id : NULL,
         .text = in->event == CHAN_EV_TEXT ? in->text : "",
         .len = in->event == CHAN_EV_TEXT ? in->text_len : 0,
-        .now_ms = clock_now_ms(),
+        .now_ms = now,
         .delivery = INGEST_QUEUE,
     };
-    s = app_store_acquire(req->app);
-    app_ingest_env(req->app, &env);
-    rc = ingest_message(s, &env, &m, res, err, sizeof err);
-    app_store_release(req->app, s);
-    if (rc)
+    /* Bounded: a request that cannot get a connection in time answers 503
+     * (the provider retries) instead of holding a handler thread. */
+    rc = app_store_acquire_wait(req->app, req->app->cfg.queue_wait_ms, &s);
+    if (rc == HD_OK) {
+        app_ingest_env(req->app, &env);
+        rc = ingest_message(s, &env, &m, res, err, sizeof err);
+        app_store_release(req->app, s);
+    } else {
+        snprintf(err, sizeof err, "no database connection free in time");
+    }
+    if (rc) {
         log_error("webhook %s: %s", dlg_channel_name(ch), err);
-    else if (res->duplicate)
+        metrics_error_rc(req->app->metrics, rc);
+    } else if (res->duplicate) {
         *duplicate = 1;
-    else
+    } else {
+        metrics_msg_in(req->app->metrics, dlg_channel_name(ch));
         app_channel_kick(req->app, dlg_channel_name(ch));
+    }
     free(res);
     return rc;
 }
@@ -73,9 +139,10 @@ int webhook_reply_ingested(http_resp *resp, int rc, int duplicate)
 {
     cJSON *o;
 
-    /* Busy database: 503 makes the provider deliver the message again
-     * later, which is what we want rather than losing it. */
-    if (rc == HD_EBUSY)
+    /* Busy database, full disk: 503 makes the provider deliver the message
+     * again later, which is what we want rather than losing it. Nothing of
+     * it was kept: ingest is one transaction, rolled back. */
+    if (rc == HD_EBUSY || rc == HD_EIO)
         return http_reply_error(resp, 503, "busy", "try again later");
     if (rc)
         return http_reply_error(resp, 500, "internal", "the message could not be stored");

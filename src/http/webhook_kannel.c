@@ -51,13 +51,15 @@ int http_kannel_dlr(const http_req *req, http_resp *resp)
     int64_t id = 0, now = clock_now_ms();
     chan_request cr;
     int bits = 0, rc;
-    store *s;
+    store *s = NULL;
     cJSON *o;
 
     webhook_request(req, &cr);
     if (kannel_parse_dlr(&cr, &id, &bits) != HD_OK)
         return http_reply_error(resp, 400, "bad_request", "outbox and status are required");
-    s = app_store_acquire(req->app);
+    rc = app_store_acquire_wait(req->app, req->app->cfg.queue_wait_ms, &s);
+    if (rc)
+        return rc;   /* 503: Kannel repeats the report */
     if (bits & 1)
         rc = outbox_mark_report(s, id, 1, now);
     else if (bits & (2 | 16))

@@ -17,6 +17,7 @@
 
 #include "core/err.h"
 #include "store/cases.h"
+#include "store/contacts.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -83,6 +84,8 @@ static int open_case(store *s, const ingest_env *env, const ingest_msg *in, int6
     };
     rc = store_case_create(s, &c, in->now_ms, &out->case_id);
     OPENSSL_cleanse(sealed, sizeof sealed);
+    if (rc == HD_OK)
+        rc = store_contact_learn(s, contact_id, c.commune_code, c.callback_phone);
     if (rc == HD_OK)
         rc = dlg_result_fill_case_id(&out->step, out->case_id);
     return rc == HD_ETOOBIG ? HD_OK : rc;

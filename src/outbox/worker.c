@@ -8,9 +8,11 @@
  * retries). */
 #include "outbox/worker.h"
 
+#include "campaign/rules.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "store/outbox.h"
 
 #include <errno.h>
@@ -36,6 +38,7 @@ struct outbox_worker {
     int64_t           tokens_at;
     outbox_row        rows[WORKER_BATCH];
     int64_t           retry_at[WORKER_BATCH]; /* row i must wait until then; 0: done */
+    campaign_window   window;       /* no bulk row leaves in the quiet hours */
 };
 
 int64_t outbox_backoff_ms(int attempts, int64_t hint_ms, int64_t max_ms)
@@ -102,6 +105,21 @@ static int worker_throttle(outbox_worker *w)
     }
 }
 
+/* messages_out_total{channel,status} of GET /metrics. */
+static void worker_count(const outbox_worker *w, const outbox_row *row,
+                         const chan_send_result *res)
+{
+    metrics_out how = METRICS_OUT_FAILED;
+
+    if (res->status == CHAN_SENT)
+        how = METRICS_OUT_SENT;
+    else if (res->status == CHAN_RETRY && row->attempts < w->cfg.max_attempts)
+        how = METRICS_OUT_RETRY;
+    else if (res->status == CHAN_UNREACHABLE)
+        how = METRICS_OUT_UNREACHABLE;
+    metrics_msg_out(w->app->metrics, w->ad->name, how);
+}
+
 /* Record the result of a send; returns when the row is due again (a retry),
  * else 0. */
 static int64_t worker_record(outbox_worker *w, const outbox_row *row, const chan_send_result *res)
@@ -135,6 +153,7 @@ static int64_t worker_record(outbox_worker *w, const outbox_row *row, const chan
         break;
     }
     app_store_release(w->app, s);
+    worker_count(w, row, res);
     if (rc)
         log_error("outbox: recording message %lld: %s", (long long)row->id, hd_strerror(rc));
     return again;
@@ -179,7 +198,13 @@ static void *worker_main(void *arg)
                 log_warn("outbox: %d interrupted message(s) queued again", nrec);
             last_recover = now;
         }
-        rc = outbox_claim_due(s, w->ad->name, now, w->cfg.lease_ms, w->rows, WORKER_BATCH, &n);
+        /* In the quiet hours no bulk row is claimed; in the window only
+         * those queued since it opened (see outbox_claim_due_since). */
+        rc = outbox_claim_due_since(s, w->ad->name, now, w->cfg.lease_ms,
+                                    campaign_window_open(&w->window, now)
+                                        ? campaign_window_last_close(&w->window, now)
+                                        : OUTBOX_BULK_NONE,
+                                    w->rows, WORKER_BATCH, &n);
         app_store_release(w->app, s);
         if (rc) {
             log_error("outbox: claim on %s: %s", w->ad->name, hd_strerror(rc));
@@ -210,6 +235,15 @@ static void *worker_main(void *arg)
             }
             if (worker_throttle(w))
                 break;
+            /* The quiet hours may begin while a batch goes out: a bulk row
+             * not sent by then waits for the planner to plan it again. */
+            if (w->rows[i].priority == OUTBOX_BULK &&
+                !campaign_window_open(&w->window, clock_now_ms())) {
+                behind = campaign_window_next_open(&w->window, clock_now_ms());
+                worker_defer(w, &w->rows[i], behind);
+                w->retry_at[i] = behind;
+                continue;
+            }
             memset(&res, 0, sizeof res);
             w->ad->send(w->ad, &m, &res);
             w->retry_at[i] = worker_record(w, &w->rows[i], &res);
@@ -229,6 +263,11 @@ int outbox_worker_start(app *a, chan_adapter *ad, const outbox_worker_cfg *cfg,
     w = calloc(1, sizeof *w);
     if (!w)
         return HD_ENOMEM;
+    if (campaign_window_init(&w->window, a->cfg.quiet_start, a->cfg.quiet_end,
+                             (int)a->cfg.tz_offset_min, err, errlen)) {
+        free(w);
+        return HD_ECONFIG;
+    }
     w->app = a;
     w->ad = ad;
     w->cfg = *cfg;

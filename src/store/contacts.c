@@ -17,8 +17,13 @@ static const char SQL_BY_KEY[] =
     "SELECT " CONTACT_COLS " FROM contacts WHERE channel = ?1 AND address = ?2";
 static const char SQL_BY_ID[] =
     "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?1";
+/* opted_out_at is when the citizen last said stop (the daily report counts
+ * opt-outs by day); opting in again clears it. */
 static const char SQL_SAVE[] =
-    "UPDATE contacts SET state = ?2, opted_out = ?3,"
+    "UPDATE contacts SET state = ?2,"
+    " opted_out_at = CASE WHEN ?3 AND NOT opted_out THEN ?5"
+    "                     WHEN NOT ?3 THEN NULL ELSE opted_out_at END,"
+    " opted_out = ?3,"
     " last_inbound_at = CASE WHEN ?4 THEN ?5 ELSE last_inbound_at END"
     " WHERE id = ?1";
 

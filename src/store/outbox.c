@@ -72,6 +72,18 @@ static const char SQL_DUE[] =
     " WHERE channel = ?1 AND status = 'queued' AND priority IN (0, 1, 2)"
     " AND next_attempt_at <= ?2"
     " ORDER BY priority, next_attempt_at, id LIMIT ?3";
+/* The same walk without bulk rows (quiet hours), and with only the bulk
+ * rows of the current window (created at or after ?4). */
+static const char SQL_DUE_URGENT[] =
+    "SELECT " ROW_COLS " FROM outbox"
+    " WHERE channel = ?1 AND status = 'queued' AND priority IN (0, 1)"
+    " AND next_attempt_at <= ?2"
+    " ORDER BY priority, next_attempt_at, id LIMIT ?3";
+static const char SQL_DUE_SINCE[] =
+    "SELECT " ROW_COLS " FROM outbox"
+    " WHERE channel = ?1 AND status = 'queued' AND priority IN (0, 1, 2)"
+    " AND next_attempt_at <= ?2 AND (priority < 2 OR created_at >= ?4)"
+    " ORDER BY priority, next_attempt_at, id LIMIT ?3";
 static const char SQL_TAKE[] =
     "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
     " lease_until = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'queued'";
@@ -199,24 +211,33 @@ static int row_read(sqlite3_stmt *st, outbox_row *r)
 int outbox_claim_due(store *s, const char *channel, int64_t now_ms, int64_t lease_ms,
                      outbox_row *rows, int max, int *n_out)
 {
+    return outbox_claim_due_since(s, channel, now_ms, lease_ms, 0, rows, max, n_out);
+}
+
+int outbox_claim_due_since(store *s, const char *channel, int64_t now_ms, int64_t lease_ms,
+                           int64_t bulk_since, outbox_row *rows, int max, int *n_out)
+{
+    const char *sql = bulk_since == OUTBOX_BULK_NONE ? SQL_DUE_URGENT
+                    : bulk_since > 0 ? SQL_DUE_SINCE : SQL_DUE;
     sqlite3_stmt *st = NULL;
     int rc, src = SQLITE_DONE, own = 0, n = 0;
 
     if (n_out)
         *n_out = 0;
     if (!s || !rows || max <= 0 || !n_out || now_ms < 0 || lease_ms <= 0 ||
-        lease_ms > INT64_MAX - now_ms)
+        lease_ms > INT64_MAX - now_ms || bulk_since < 0)
         return HD_EINVAL;
     if ((rc = store_check_str(channel, ROW_CHANNEL_MAX)))
         return rc;
     if ((rc = tx_open(s, &own)))
         return rc;
 
-    if ((rc = store_stmt(s, SQL_DUE, &st)))
+    if ((rc = store_stmt(s, sql, &st)))
         goto out;
     if ((rc = store_bind_text(st, 1, channel)) ||
         (rc = store_dberr(sqlite3_bind_int64(st, 2, now_ms))) ||
-        (rc = store_dberr(sqlite3_bind_int(st, 3, max))))
+        (rc = store_dberr(sqlite3_bind_int(st, 3, max))) ||
+        (sql == SQL_DUE_SINCE && (rc = store_dberr(sqlite3_bind_int64(st, 4, bulk_since)))))
         goto out;
     while (n < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
         if ((rc = row_read(st, &rows[n])))

@@ -25,6 +25,11 @@ int store_dberr(int sqlite_rc)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return HD_EBUSY;
+    /* A full disk or a failing one: like busy, the caller answers 503 and
+     * the provider retries; SQLite has rolled the statement back. */
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+        return HD_EIO;
     case SQLITE_NOMEM:
         return HD_ENOMEM;
     default:

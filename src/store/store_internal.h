@@ -43,7 +43,7 @@ struct store {
 int store_stmt(store *s, const char *sql, sqlite3_stmt **out);
 
 /* Map a SQLite result code to an HD_* code: BUSY/LOCKED -> HD_EBUSY,
- * anything else that is not OK/ROW/DONE -> HD_EDB. */
+ * FULL/IOERR -> HD_EIO, anything else that is not OK/ROW/DONE -> HD_EDB. */
 int store_dberr(int sqlite_rc);
 
 /* Step a statement that returns no rows (INSERT/UPDATE/DELETE) to completion

@@ -16,22 +16,18 @@ Debian's Chromium, headless), whose PASS/FAIL lines are passed on as this progra
      tests/browser/screenshots/ (not in git);
   6. afterwards: the citizen's two messages (the reply, the resolution) are in the outbox.
 """
-import glob
 import os
 import secrets
-import shutil
 import sqlite3
-import subprocess
 import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib.util import REPO_ROOT, Reporter, Server, binary_path, http, http_json, tmp_root  # noqa: E402
+from lib.browser import CHROMIUM, keep_screenshots, npm_ci, run_node, tools_missing, user_add  # noqa: E402
+from lib.util import REPO_ROOT, Reporter, Server, http, http_json, tmp_root  # noqa: E402
 
 r = Reporter(deadline=840)
 
-BROWSER_DIR = os.path.join(REPO_ROOT, "tests", "browser")
-CHROMIUM = os.environ.get("HD_CHROMIUM", "/usr/bin/chromium")
 CONTACT = "zalo-browser-%s" % secrets.token_hex(4)
 NAME = "Trần Thị Bình"
 IDNUM = "001190123456"           # Hà Nội (001), a woman born in 1990 (century digit 1)
@@ -50,31 +46,6 @@ def plain(s):
     """Vietnamese without its marks, lower case: an SMS text is stored unaccented."""
     s = unicodedata.normalize("NFD", s or "").replace("đ", "d").replace("Đ", "D")
     return " ".join("".join(c for c in s if not unicodedata.combining(c)).lower().split())
-
-
-def tools_missing():
-    missing = [t for t in ("node", "npm") if not shutil.which(t)]
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(CHROMIUM + " (Debian package chromium)")
-    return missing
-
-
-def npm_ci():
-    if os.path.exists(os.path.join(BROWSER_DIR, "node_modules", "playwright-core", "package.json")):
-        return
-    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BROWSER_DIR,
-                       capture_output=True, text=True, timeout=300)
-    if p.returncode != 0:
-        raise RuntimeError("npm ci failed (%d): %s" % (p.returncode, (p.stderr or p.stdout)[-800:]))
-
-
-def user_add(srv, name, role, *extra):
-    p = subprocess.run([binary_path(), "user", "add", "--name", name, "--role", role] + list(extra),
-                       cwd=REPO_ROOT, env=srv.env, capture_output=True, text=True, timeout=30)
-    token = p.stdout.strip()
-    assert p.returncode == 0 and len(token) >= 40, \
-        "user add %s: status %d, stdout %r, stderr %r" % (role, p.returncode, p.stdout, p.stderr)
-    return token
 
 
 def say(srv, staff, text):
@@ -153,24 +124,6 @@ def outbox_texts(db):
         con.close()
 
 
-def run_browser(env):
-    """dashboard.test.js; its PASS/FAIL lines become ours."""
-    p = subprocess.run(["node", "dashboard.test.js"], cwd=BROWSER_DIR, env=env,
-                       capture_output=True, text=True, timeout=420)
-    for line in p.stdout.splitlines():
-        if line.startswith("PASS "):
-            r.ok(line[5:])
-        elif line.startswith("FAIL "):
-            name, _, why = line[5:].partition(": ")
-            r.fail(name, why)
-        elif line.startswith("     "):
-            print(line)
-        elif line.strip():
-            r.note(line.lstrip("# "))
-    if p.returncode != 0 and "FAIL " not in p.stdout:
-        r.fail("dashboard.test.js", "exited with status %d" % p.returncode, p.stderr[-2000:])
-
-
 missing = tools_missing()
 if missing:
     r.fail("browser tools", "missing: " + ", ".join(missing) + " (make deps installs them)")
@@ -220,7 +173,7 @@ if case:
         "HD_CASE_COMMUNE": COMMUNE_NAME, "HD_CASE_TEXT": STILL_FAILS, "HD_UNTRUSTED": UNTRUSTED,
         "HD_REPLY": REPLY, "HD_NOTE": NOTE, "HD_SCREEN_DIR": screens, "HD_CHROMIUM": CHROMIUM,
     })
-    run_browser(env)
+    run_node(r, "dashboard.test.js", env)
 
     with r.case("the citizen gets the reply and the resolution (outbox, Zalo)"):
         texts = outbox_texts(db)
@@ -238,12 +191,7 @@ if case:
         assert n >= 1, "no case.read_pii"
         assert IDNUM not in details and IDNUM not in srv.log_text(), "the ID number leaked"
 
-    # The screenshots to look at after a run, kept out of git (.gitignore).
-    keep = os.path.join(BROWSER_DIR, "screenshots")
-    os.makedirs(keep, exist_ok=True)
-    for f in sorted(glob.glob(os.path.join(screens, "*.png"))):
-        shutil.copy(f, keep)
-    r.note("screenshots: %s (copied to %s)" % (screens, keep))
+    keep_screenshots(r, screens)
 
 srv.stop()
 r.finish()

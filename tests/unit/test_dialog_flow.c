@@ -45,7 +45,8 @@ static const char *broken_copy(const char *which, const char *from, const char *
 {
     static int seq;
     static char dir[512];
-    const char *files[] = { "flow.json", "cases.json", "intake.json", "answers.json" };
+    const char *files[] = { "flow.json", "cases.json", "intake.json", "campaign.json",
+                            "answers.json" };
 
     snprintf(dir, sizeof dir, "%s/flow%d", test_tmpdir(), ++seq);
     mkdir(dir, 0700);

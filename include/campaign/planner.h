@@ -44,4 +44,8 @@ int campaign_take_back(const campaign_env *e, store *s, int64_t now_ms, int *n);
 int campaign_followups_send(const campaign_env *e, store *s, int64_t now_ms,
                             campaign_step *out);
 
+/* messages/ has every text the campaign sends (follow-up questions, the
+ * reminders' footer): HD_ECONFIG naming the missing one. */
+int campaign_followup_texts_check(const dlg_flow *f, char *err, size_t errlen);
+
 #endif

@@ -39,6 +39,9 @@ int campaign_window_init(campaign_window *w, const char *quiet_start, const char
 int campaign_window_open(const campaign_window *w, int64_t now_ms);
 /* now_ms when open, else the instant the quiet hours end. */
 int64_t campaign_window_next_open(const campaign_window *w, int64_t now_ms);
+/* The first instant of the next local day's window (a reminder for a
+ * contact that had its reminder today waits for it). */
+int64_t campaign_window_next_day(const campaign_window *w, int64_t now_ms);
 /* The latest start of the quiet hours at or before now_ms (0 when there
  * are no quiet hours). A reminder queued before it and still unsent missed
  * its day's window: its daily cap was counted for a day that is over. */

@@ -78,8 +78,8 @@ int store_broadcast_list(store *s, const char *province, store_broadcast *rows, 
 /* Ids of broadcasts the planner has work for: scheduled, sending or
  * waiting_window, with send_at <= now. */
 int store_broadcast_due(store *s, int64_t now_ms, int64_t *ids, int max, int *n);
-/* Ids of broadcasts sending or waiting_window (their queued rows may have
- * missed the window). */
+/* Ids of broadcasts scheduled, sending or waiting_window (queued rows of
+ * theirs may have missed the window: resumed ones are scheduled again). */
 int store_broadcast_active(store *s, int64_t *ids, int max, int *n);
 
 /* The planner's progress: status, cursor, audience count (-1 keeps it). */

@@ -83,6 +83,13 @@ int64_t campaign_window_next_open(const campaign_window *w, int64_t now_ms)
     return now_ms - lms + qe + (lms >= qe ? CAMPAIGN_DAY_MS : 0);
 }
 
+int64_t campaign_window_next_day(const campaign_window *w, int64_t now_ms)
+{
+    int64_t lms = local_ms_of_day(now_ms, w->tz_offset_min);
+
+    return campaign_window_next_open(w, now_ms - lms + CAMPAIGN_DAY_MS);
+}
+
 int64_t campaign_window_last_close(const campaign_window *w, int64_t now_ms)
 {
     int64_t lms = local_ms_of_day(now_ms, w->tz_offset_min), qs = w->quiet_start_min * MIN_MS;

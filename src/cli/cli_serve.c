@@ -1,5 +1,6 @@
 /* cli_serve.c -- `serve`: run the HTTP server until SIGINT or SIGTERM. */
 #include "app/app.h"
+#include "campaign/campaign.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -10,6 +11,7 @@
 int cli_serve(int argc, char **argv)
 {
     http_server *srv = NULL;
+    campaign *camp = NULL;
     char err[512] = "";
     sigset_t sigs;
     app a;
@@ -32,8 +34,10 @@ int cli_serve(int argc, char **argv)
         app_close(&a);
         return 1;
     }
-    if (app_maintenance_start(&a) != 0 || http_server_start(&a, &srv, err, sizeof err) != 0) {
+    if (app_maintenance_start(&a) != 0 || campaign_start(&a, &camp, err, sizeof err) != 0 ||
+        http_server_start(&a, &srv, err, sizeof err) != 0) {
         log_error("serve: %s", err[0] ? err : "cannot start");
+        campaign_stop(camp);
         app_maintenance_stop(&a);
         app_channels_stop(&a);
         app_close(&a);
@@ -44,6 +48,7 @@ int cli_serve(int argc, char **argv)
     /* Stop taking requests first, then let the workers finish the message
      * they are sending; what is still queued waits for the next start. */
     http_server_stop(srv);
+    campaign_stop(camp);
     app_maintenance_stop(&a);
     app_channels_stop(&a);
     app_close(&a);

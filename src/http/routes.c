@@ -39,6 +39,13 @@ static const route routes[] = {
     { "POST", "/api/v1/cases/{id}/resolve", http_case_resolve,   HTTP_USER },
     { "POST", "/api/v1/cases/{id}/close",   http_case_close,     HTTP_USER },
     { "POST", "/api/v1/contacts/import",    http_contacts_import, HTTP_STAFF },
+    { "GET",  "/api/v1/broadcasts",         http_broadcasts_list, HTTP_STAFF },
+    { "POST", "/api/v1/broadcasts",         http_broadcast_create, HTTP_STAFF },
+    { "POST", "/api/v1/broadcasts/preview", http_broadcast_preview, HTTP_STAFF },
+    { "GET",  "/api/v1/broadcasts/{id}",    http_broadcast_get,  HTTP_STAFF },
+    { "POST", "/api/v1/broadcasts/{id}/pause",  http_broadcast_pause,  HTTP_STAFF },
+    { "POST", "/api/v1/broadcasts/{id}/resume", http_broadcast_resume, HTTP_STAFF },
+    { "POST", "/api/v1/broadcasts/{id}/cancel", http_broadcast_cancel, HTTP_STAFF },
     { "GET",  "/api/v1/reports/daily",      http_reports_daily,  HTTP_STAFF },
 };
 

@@ -43,6 +43,13 @@ int http_case_reply(const http_req *req, http_resp *resp);
 int http_case_resolve(const http_req *req, http_resp *resp);
 int http_case_close(const http_req *req, http_resp *resp);
 int http_contacts_import(const http_req *req, http_resp *resp);
+int http_broadcasts_list(const http_req *req, http_resp *resp);
+int http_broadcast_create(const http_req *req, http_resp *resp);
+int http_broadcast_preview(const http_req *req, http_resp *resp);
+int http_broadcast_get(const http_req *req, http_resp *resp);
+int http_broadcast_pause(const http_req *req, http_resp *resp);
+int http_broadcast_resume(const http_req *req, http_resp *resp);
+int http_broadcast_cancel(const http_req *req, http_resp *resp);
 int http_reports_daily(const http_req *req, http_resp *resp);
 
 #endif

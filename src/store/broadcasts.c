@@ -34,7 +34,8 @@ static const char SQL_DUE[] =
     "SELECT id FROM broadcasts WHERE status IN ('scheduled', 'sending', 'waiting_window')"
     " AND send_at <= ?1 ORDER BY send_at, id LIMIT ?2";
 static const char SQL_ACTIVE[] =
-    "SELECT id FROM broadcasts WHERE status IN ('sending', 'waiting_window') ORDER BY id LIMIT ?1";
+    "SELECT id FROM broadcasts WHERE status IN ('scheduled', 'sending', 'waiting_window')"
+    " ORDER BY id LIMIT ?1";
 static const char SQL_PROGRESS[] =
     "UPDATE broadcasts SET status = ?2, cursor = ?3,"
     " audience = CASE WHEN ?4 >= 0 THEN ?4 ELSE audience END, updated_at = ?5,"

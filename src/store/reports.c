@@ -79,8 +79,6 @@ static const char SQL_CASES_OPEN[] =
 
 static const char SQL_PROVINCE_NAME[] =
     "SELECT province_name FROM communes WHERE province_code = ?1 LIMIT 1";
-static const char SQL_READ_BEGIN[] = "BEGIN";
-static const char SQL_READ_END[] = "COMMIT";
 
 static const struct {
     const char       *sql;
@@ -144,14 +142,6 @@ out:
     return rc;
 }
 
-static int exec_cached(store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_stmt(s, sql, &st);
-
-    return rc ? rc : store_step_done(st, NULL);
-}
-
 int store_report_scan(store *s, const store_report_query *q, store_report_cb cb, void *ctx)
 {
     int rc = HD_OK, own;
@@ -159,13 +149,16 @@ int store_report_scan(store *s, const store_report_query *q, store_report_cb cb,
     if (!s || !q || !cb || q->to_ms <= q->from_ms || q->from_ms + q->tz_offset_min * 60000LL < 0)
         return HD_EINVAL;
     own = sqlite3_get_autocommit(s->db) != 0;
-    if (own && (rc = exec_cached(s, SQL_READ_BEGIN)))
+    /* A deferred BEGIN: a report only reads and must not take the write
+     * lock (store_begin's IMMEDIATE would). Not cached: a report is rare and
+     * the statement cache is shared by every table family. */
+    if (own && (rc = store_dberr(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))))
         return rc;
     for (size_t i = 0; !rc && i < sizeof figures / sizeof figures[0]; i++)
         rc = scan_one(s, figures[i].sql, figures[i].kind, q, cb, ctx);
     if (own) {
-        /* A read-only transaction: ending it cannot lose anything. */
-        int end = exec_cached(s, SQL_READ_END);
+        /* Read-only: ending it cannot lose anything, a failed end is rolled back. */
+        int end = store_commit(s);
         if (end && !sqlite3_get_autocommit(s->db))
             store_rollback(s);
         if (!rc)

@@ -24,7 +24,7 @@
 
 /* Enough for every statement of the store; raise it when store_stmt() says
  * the cache is full. */
-#define STORE_STMT_MAX 128
+#define STORE_STMT_MAX 256
 
 typedef struct store_stmt_slot {
     const char   *sql;

@@ -86,7 +86,8 @@ async function launch(executablePath) {
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    /* --lang: the browser's own widgets (a date field) in Vietnamese too. */
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--lang=vi-VN",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     viewport: { width: 1280, height: 860 },
     locale: "vi-VN",

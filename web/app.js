@@ -12,6 +12,7 @@ window.HD = window.HD || {};
 
   const VIEWS = ["login", "queue", "case", "broadcasts", "bc-new", "bc", "import", "reports"];
   const isStaff = (m) => !!m && (m.role === "staff" || m.role === "admin");
+  const BRAND_SUB = "Dành cho cán bộ Công an xã, phường, đặc khu";
 
   function showView(name) {
     for (const v of VIEWS) $("view-" + v).hidden = v !== name;
@@ -38,6 +39,7 @@ window.HD = window.HD || {};
     me = null;
     $("who").hidden = true;
     $("staff-nav").hidden = true;
+    $("brand-sub").textContent = BRAND_SUB;
     HD.queue.reset();
     HD.casePage.reset();
     HD.broadcasts.reset();
@@ -59,9 +61,13 @@ window.HD = window.HD || {};
     $("who-role").textContent = ui.label("role", m.role) + (communes.length ? " · " + communes.join(", ") : "");
     $("who").hidden = false;
     $("staff-nav").hidden = !isStaff(m);
+    $("brand-sub").textContent = isStaff(m) ? "Hồ sơ, chiến dịch nhắc nhở và báo cáo Đề án 06" : BRAND_SUB;
     HD.queue.setMe(m);
     HD.casePage.setMe(m);
-    if (isStaff(m)) HD.broadcastNew.setMe(m);
+    if (isStaff(m)) {
+      HD.broadcastNew.setMe(m);
+      HD.broadcasts.setMe(m);
+    }
   }
 
   /* The staff pages; false when the hash is none of them. An officer who

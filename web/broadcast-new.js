@@ -37,9 +37,9 @@ window.HD = window.HD || {};
     if (radio("bcn-scope") === "communes") audience.communes = communeCodes();
     const prov = me && me.province ? me.province : $("bcn-province").value.trim();
     if (prov) audience.province = prov;
-    const at = sendAtMs();
+    const at = sendAtMs(), name = $("bcn-name").value.trim();
     return {
-      name: $("bcn-name").value.trim(),
+      name: name || undefined,           /* a preview needs none; an empty one is refused */
       text: $("bcn-text").value,
       audience: audience,
       send_at: at === null ? "now" : new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -69,6 +69,20 @@ window.HD = window.HD || {};
     return "";
   }
 
+  const SEGMENT_HINT = {
+    not_activated: "Người có tên trong danh sách công an xã đã nhập, hoặc đã hỏi tổng đài mà chưa báo kích hoạt xong.",
+    intent: "Người đã hỏi tổng đài về chủ đề chọn dưới đây.",
+    all: "Mọi người dân đã liên hệ tổng đài hoặc có trong danh sách. Người đã từ chối nhận tin vẫn được đếm nhưng không nhận tin.",
+  };
+
+  /* One line over the send button: who and when, as of the last preview. */
+  function summary() {
+    const at = sendAtMs();
+    const who = lastAudience === null ? "" : "Gửi tới " + staff.num(lastAudience) + " người";
+    $("bcn-summary").textContent = !who ? ""
+      : who + (radio("bcn-when") === "at" ? (at === null ? "" : " lúc " + ui.time(at)) : " ngay khi xác nhận") + ".";
+  }
+
   function clearPreview(status) {
     lastAudience = null;
     $("bcp-audience").textContent = "—";
@@ -79,6 +93,7 @@ window.HD = window.HD || {};
       $("bcp-" + k).hidden = true;
     }
     $("bcp-status").textContent = status || "";
+    summary();
   }
 
   async function preview() {
@@ -99,11 +114,12 @@ window.HD = window.HD || {};
       if (lastAudience !== null) $("bcp-audience").setAttribute("data-value", String(lastAudience));
       $("bcp-sms").textContent = pv.sms || "";
       $("bcp-sms").hidden = !pv.sms;
-      $("bcp-sms-meta").textContent = pv.sms ? HD.broadcasts.smsMeta(pv.sms, pv.sms_parts) : "";
+      $("bcp-sms-meta").textContent = pv.sms ? HD.broadcasts.smsMeta(pv.sms, pv.sms_parts, pv.sms_chars) : "";
       $("bcp-zalo").textContent = pv.zalo || "";
       $("bcp-zalo").hidden = !pv.zalo;
       $("bcp-zalo-meta").textContent = pv.zalo ? staff.num(staff.chars(pv.zalo)) + " ký tự" : "";
       $("bcp-status").textContent = "Cập nhật lúc " + ui.clock(Date.now());
+      summary();
       return r;
     } catch (e) {
       if (my !== pseq || e.status === 401) return null;
@@ -132,6 +148,7 @@ window.HD = window.HD || {};
       else if (at) s = "Gửi lúc " + ui.time(ms) + " (giờ Việt Nam).";
     }
     ui.show("bcn-when-hint", s);
+    summary();
   }
 
   function scopeChanged() {
@@ -195,6 +212,7 @@ window.HD = window.HD || {};
     $("bcn-province").addEventListener("input", later);
     $("bcn-segment").addEventListener("change", () => {
       $("bcn-intent-field").hidden = $("bcn-segment").value !== "intent";
+      $("bcn-segment-hint").textContent = SEGMENT_HINT[$("bcn-segment").value] || "";
       later();
     });
     intents.addEventListener("change", later);
@@ -216,6 +234,7 @@ window.HD = window.HD || {};
 
   page.show = function () {
     wire();
+    $("bcn-segment-hint").textContent = SEGMENT_HINT[$("bcn-segment").value] || "";
     countText();
     whenHint();
     scopeChanged();

@@ -13,39 +13,49 @@ window.HD = window.HD || {};
   const ACTIVE_MS = 4000, IDLE_MS = 15000;
   const LIVE = ["scheduled", "sending", "waiting_window"];
   const bc = {};
-  let timer = null, seq = 0, current = null, wired = false, listTimer = null, clipN = 0;
+  let timer = null, seq = 0, current = null, wired = false, listTimer = null, clipN = 0, me = null;
 
   const cid = (id) => encodeURIComponent(String(id));
 
-  /* The parts of an audience, counted: sent and delivered and failed are
-   * the outbox's verdict on recipients queued; the rest of the queued ones
-   * wait; audience not yet planned is what the planner has still to see. */
-  function parts(c) {
+  /* The audience in parts that add up to it. The API's counts overlap
+   * (src/http/api_broadcasts.c): "sent" is every message handed to the
+   * provider, delivered ones included; "failed" also holds those the
+   * provider reported undelivered; "waiting" and "held" are queued ones not
+   * out yet. Each part is clamped to what the earlier ones left of the
+   * queued recipients; whatever is left is cancelled. The planner has not
+   * yet reached the audience's rest. */
+  const PENDING = ["waiting", "held", "unplanned"];
+  function parts(c, status) {
     const n = (k) => staff.n(c, k);
-    const queued = n("queued"), sent = n("sent"), delivered = n("delivered"), failed = n("failed");
-    const skipped = n("skipped");
-    const waiting = Math.max(0, queued - sent - delivered - failed);
+    const queued = n("queued"), skipped = n("skipped");
     const audience = Math.max(n("audience"), queued + skipped);
+    let left = queued;
+    const take = (v) => { const x = Math.max(0, Math.min(v, left)); left -= x; return x; };
+    const delivered = take(n("delivered")), failed = take(n("failed"));
+    const sent = take(n("sent") - n("delivered")), waiting = take(n("waiting")), held = take(n("held"));
     return [
       { key: "delivered", label: "Đã đến máy", v: delivered, color: "#15803d" },
       { key: "sent", label: "Đã gửi, chờ báo nhận", v: sent, color: "#3b82f6" },
       { key: "failed", label: "Gửi lỗi", v: failed, color: "#dc2626" },
       { key: "waiting", label: "Chờ gửi", v: waiting, color: "#a5c4f3" },
+      { key: "held", label: "Tạm giữ", v: held, color: "#f2c36b" },
+      { key: "cancelled", label: status === "cancelled" ? "Đã huỷ" : "Khác", v: left, color: "#6b7280" },
       { key: "skipped", label: "Bỏ qua", v: skipped, color: "#9aa3ae" },
       { key: "unplanned", label: "Chưa xử lý", v: Math.max(0, audience - queued - skipped), color: "#e6eaf0" },
     ].map((p) => Object.assign(p, { of: audience }));
   }
+  const pendingOf = (ps) => ps.filter((p) => PENDING.includes(p.key)).reduce((a, p) => a + p.v, 0);
 
   /* A stacked bar in SVG: widths in percent, so it needs no redraw. */
-  function progressBar(c, big) {
-    const ps = parts(c), total = ps[0].of;
+  function progressBar(c, big, status) {
+    const ps = parts(c, status), total = ps[0].of;
     const h = big ? 18 : 8;
     const s = document.createElementNS(NS, "svg");
     s.setAttribute("class", "progress" + (big ? " progress-big" : ""));
     s.setAttribute("width", "100%");
     s.setAttribute("height", String(h));
     s.setAttribute("role", "img");
-    const done = total ? Math.round(100 * (total - ps[3].v - ps[5].v) / total) : 0;
+    const done = total ? Math.round(100 * (total - pendingOf(ps)) / total) : 0;
     s.setAttribute("aria-label", "Đã xử lý " + done + "%");
     /* Round ends for the whole bar, whatever segment comes first or last. */
     const clip = document.createElementNS(NS, "clipPath"), id = "bc-clip-" + (++clipN);
@@ -92,11 +102,20 @@ window.HD = window.HD || {};
 
   /* ---- the list ---------------------------------------------------- */
 
+  function footText(b, c, handled, total) {
+    const started = staff.n(c, "queued") + staff.n(c, "skipped") > 0;
+    if (!started && b.status === "cancelled") return "Đã huỷ trước khi gửi.";
+    if (!started && b.status === "paused") return "Tạm dừng trước khi gửi.";
+    if (!started) return b.status === "scheduled" ? "Chưa đến giờ gửi." : "Đang chuẩn bị gửi.";
+    return "Đã xử lý " + staff.num(handled) + "/" + staff.num(total) + " · đã gửi " +
+      staff.num(staff.n(c, "sent")) + " · bỏ qua " + staff.num(staff.n(c, "skipped"));
+  }
+
   function listItem(b) {
     const href = "#/broadcasts/" + cid(b.id);
     const c = b.counts || {};
-    const ps = parts(c), total = ps[0].of;
-    const handled = total - ps[3].v - ps[5].v;
+    const ps = parts(c, b.status), total = ps[0].of;
+    const handled = total - pendingOf(ps);
     const li = el("li", { class: "bc-item card", "data-broadcast-id": b.id },
       el("div", { class: "bc-item-head" },
         el("a", { href: href, class: "bc-link" }, b.name || "Chiến dịch số " + b.id),
@@ -106,11 +125,8 @@ window.HD = window.HD || {};
         total ? staff.num(total) + " người nhận" : "",
         b.audience ? audienceText(b.audience) : "",
       ].filter(Boolean).join(" · ")),
-      progressBar(c, false),
-      el("p", { class: "small bc-item-foot" }, total
-        ? "Đã xử lý " + staff.num(handled) + "/" + staff.num(total) + " · đã gửi " +
-          staff.num(staff.n(c, "sent") + staff.n(c, "delivered")) + " · bỏ qua " + staff.num(staff.n(c, "skipped"))
-        : "Chưa bắt đầu gửi"));
+      progressBar(c, false, b.status),
+      el("p", { class: "small bc-item-foot" }, footText(b, c, handled, total)));
     li.addEventListener("click", (ev) => { if (!ev.target.closest("a")) location.hash = href; });
     return li;
   }
@@ -156,18 +172,18 @@ window.HD = window.HD || {};
     badges.append(statusBadge(b.status));
     if (b.status === "waiting_window") badges.append(ui.badge("kind", "Chỉ gửi 07:00–22:00"));
 
-    const ps = parts(c), total = ps[0].of;
+    const ps = parts(c, b.status), total = ps[0].of;
     const bar = $("bc-progress");
     ui.clear(bar);
-    bar.append(progressBar(c, true));
-    const handled = total - ps[3].v - ps[5].v;
+    bar.append(progressBar(c, true, b.status));
+    const handled = total - pendingOf(ps);
     $("bc-percent").textContent = total
       ? "Đã xử lý " + Math.round((100 * handled) / total) + "% (" + staff.num(handled) + "/" + staff.num(total) + " người)"
       : (b.status === "scheduled" ? "Chưa đến giờ gửi." : "Chưa có người nhận.");
     const lg = $("bc-legend");
     ui.clear(lg);
     for (const p of ps) {
-      if (p.key === "unplanned" && !p.v) continue;
+      if (!p.v && ["unplanned", "held", "cancelled"].includes(p.key)) continue;
       const sw = document.createElementNS(NS, "svg");
       sw.setAttribute("width", "12"); sw.setAttribute("height", "12"); sw.setAttribute("aria-hidden", "true");
       const r = document.createElementNS(NS, "rect");
@@ -181,7 +197,7 @@ window.HD = window.HD || {};
     const t = (k, label, tone) => tiles.append(staff.tile(label, staff.n(c, k), { key: k, tone: tone }));
     t("audience", "Người nhận");
     t("queued", "Đã xếp gửi");
-    t("sent", "Đã gửi");
+    t("sent", "Đã gửi đi");
     t("delivered", "Đã đến máy", "ok");
     t("failed", "Gửi lỗi", staff.n(c, "failed") ? "err" : null);
     t("skipped", "Bỏ qua", null);
@@ -196,7 +212,7 @@ window.HD = window.HD || {};
     $("bc-text").textContent = b.text || "";
     const pv = b.preview || {};
     $("bc-pv-sms").textContent = pv.sms || "";
-    $("bc-pv-sms-meta").textContent = pv.sms ? smsMeta(pv.sms, pv.sms_parts) : "";
+    $("bc-pv-sms-meta").textContent = pv.sms ? smsMeta(pv.sms, pv.sms_parts, pv.sms_chars) : "";
     $("bc-pv-zalo").textContent = pv.zalo || "";
     $("bc-pv-zalo-meta").textContent = pv.zalo ? staff.num(staff.chars(pv.zalo)) + " ký tự" : "";
 
@@ -205,8 +221,10 @@ window.HD = window.HD || {};
     fact(dl, "Trạng thái", staff.label("bcStatus", b.status));
     fact(dl, "Thời điểm gửi", b.send_at ? ui.time(b.send_at) : "Ngay khi tạo");
     if (b.created_at) fact(dl, "Tạo lúc", ui.time(b.created_at));
-    if (b.created_by) fact(dl, "Người tạo", typeof b.created_by === "object"
-      ? (b.created_by.name || "Cán bộ số " + b.created_by.id) : "Cán bộ số " + b.created_by);
+    if (b.created_by) {
+      const by = typeof b.created_by === "object" ? b.created_by : { id: b.created_by };
+      fact(dl, "Người tạo", me && me.id === by.id ? "Bạn (" + (me.name || "cán bộ") + ")" : by.name || "Cán bộ số " + by.id);
+    }
     if (b.done_at) fact(dl, "Xong lúc", ui.time(b.done_at));
     fact(dl, "Nhóm người nhận", audienceText(b.audience));
 
@@ -220,8 +238,9 @@ window.HD = window.HD || {};
     document.title = (b.name || "Chiến dịch") + " · Hồ sơ hỗ trợ VNeID";
   }
 
-  function smsMeta(text, partsN) {
-    const n = staff.gsmLength(text);
+  /* chars: the server's count of GSM-7 characters, when it gives one. */
+  function smsMeta(text, partsN, chars) {
+    const n = typeof chars === "number" ? chars : staff.gsmLength(text);
     return staff.num(n) + " ký tự" + (typeof partsN === "number" ? " · " + partsN + " tin SMS" : "");
   }
   bc.smsMeta = smsMeta;
@@ -276,8 +295,7 @@ window.HD = window.HD || {};
       act($("bc-pause"), "pause", "Đã tạm dừng. Tin đã xếp gửi được giữ lại cho đến khi tiếp tục."));
     $("bc-resume").addEventListener("click", () => act($("bc-resume"), "resume", "Chiến dịch tiếp tục gửi."));
     $("bc-cancel").addEventListener("click", async () => {
-      const left = current ? parts(current.counts || {}) : [];
-      const waiting = left.length ? left[3].v + left[5].v : 0;
+      const waiting = current ? pendingOf(parts(current.counts || {}, current.status)) : 0;
       const ok = await staff.confirm($("bc-confirm"),
         "Huỷ chiến dịch này? " + (waiting ? staff.num(waiting) + " người chưa nhận tin sẽ không được gửi. " : "") +
         "Không thể hoàn tác.", "Huỷ chiến dịch", "danger");
@@ -314,6 +332,7 @@ window.HD = window.HD || {};
     ui.clear($("bc-list"));
   };
 
+  bc.setMe = function (m) { me = m; };
   bc.audienceText = audienceText;
   HD.broadcasts = bc;
 })(window.HD);

@@ -51,9 +51,14 @@ window.HD = window.HD || {};
 
   const list = (v) => (Array.isArray(v) ? v : v && typeof v === "object" ? Object.values(v) : []);
 
+  /* A median time to resolve: minutes under an hour, else hours. */
   function hours(h) {
     if (h === null) return "—";
-    return staff.num(Math.round(h * 10) / 10) + " giờ";
+    if (h < 1) {
+      const m = Math.round(h * 60);
+      return m < 1 ? "dưới 1 phút" : m + " phút";
+    }
+    return staff.num(h) + " giờ";
   }
 
   function tiles(t) {
@@ -157,7 +162,7 @@ window.HD = window.HD || {};
   const COLS = [
     ["conversations", "Trò chuyện"], ["help", "Yêu cầu"], ["bot", "Tổng đài trả lời"], ["escalated", "Chuyển cán bộ"],
     ["opened", "Hồ sơ mở mới"], ["resolved", "Đã giải quyết"], ["open", "Đang mở"], ["overdue", "Quá hạn"],
-    ["median", "Trung vị giải quyết"],
+    ["median", "Trung vị"],
     ["activations", "Kích hoạt"], ["optOuts", "Từ chối nhận tin"],
   ];
 
@@ -166,7 +171,7 @@ window.HD = window.HD || {};
       el(kind === "commune" ? "td" : "th", { scope: kind === "commune" ? null : "row", class: "t-name" }, f.name));
     for (const [k] of COLS)
       tr.append(el("td", { class: "num", "data-col": k, "data-value": k === "median" ? null : f[k] },
-        k === "median" ? (f.median === null ? "—" : staff.num(Math.round(f.median * 10) / 10)) : staff.num(f[k])));
+        k === "median" ? (f.median === null ? "—" : staff.num(f.median, 2)) : staff.num(f[k])));
     return tr;
   }
 
@@ -174,7 +179,10 @@ window.HD = window.HD || {};
     const head = $("rep-thead");
     ui.clear(head);
     const hr = el("tr", {}, el("th", { scope: "col" }, "Xã, phường"));
-    for (const [k, label] of COLS) hr.append(el("th", { scope: "col", class: "num", "data-col": k }, label + (k === "median" ? " (giờ)" : "")));
+    for (const [k, label] of COLS)
+      hr.append(el("th", { scope: "col", class: "num", "data-col": k,
+        title: k === "median" ? "Thời gian giải quyết hồ sơ, trung vị, tính bằng giờ" : null },
+      label + (k === "median" ? " (giờ)" : "")));
     head.append(hr);
     const body = $("rep-tbody");
     ui.clear(body);

@@ -62,10 +62,12 @@ window.HD = window.HD || {};
     return has(staff.labels[map], id) ? staff.labels[map][id] : String(id);
   };
 
-  /* "1.234": Vietnamese thousands separator, whatever the browser's locale. */
-  staff.num = function (n) {
+  /* "1.234", "2,5": Vietnamese separators, whatever the browser's locale;
+   * at most `digits` decimals (1 unless told). */
+  staff.num = function (n, digits) {
     if (typeof n !== "number" || !Number.isFinite(n)) return "—";
-    const neg = n < 0, s = String(Math.round(Math.abs(n) * 10) / 10);
+    const f10 = Math.pow(10, digits === undefined ? 1 : digits);
+    const neg = n < 0, s = String(Math.round(Math.abs(n) * f10) / f10);
     const [i, f] = s.split(".");
     return (neg ? "-" : "") + i.replace(/\B(?=(\d{3})+(?!\d))/g, ".") + (f ? "," + f : "");
   };

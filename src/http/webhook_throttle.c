@@ -74,15 +74,18 @@ int webhook_store_throttled(app *a, store *s, dlg_channel ch, const chan_inbound
     store_contact c;
     char *masked;
     int64_t id = 0;
+    size_t len;
     int rc;
 
     *duplicate = 0;
     *queued = 0;
-    masked = malloc(in->text_len + 1);
+    /* Like ingest: a picture or sticker is stored without text. */
+    len = in->event == CHAN_EV_TEXT ? in->text_len : 0;
+    masked = malloc(len + 1);
     if (!masked)
         return HD_ENOMEM;
-    memcpy(masked, in->text, in->text_len);
-    masked[in->text_len] = '\0';
+    memcpy(masked, in->text, len);
+    masked[len] = '\0';
     dlg_mask_idnums(masked);
     rc = store_begin(s);
     if (rc)

@@ -27,9 +27,8 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { chromium } = require("playwright-core");
-
-const env = (k, d) => (process.env[k] !== undefined && process.env[k] !== "" ? process.env[k] : d);
+const h = require("./harness");
+const { env, assert, plain } = h;
 const BASE = env("HD_BASE_URL", "").replace(/\/+$/, "");
 const TOKEN = env("HD_TOKEN", "");
 const CASE_ID = env("HD_CASE_ID", "");
@@ -46,68 +45,12 @@ const T = 15000;                       /* one step's patience, in ms */
 const REPLY = env("HD_REPLY", "Chào chị, công an phường đã nhận hồ sơ. Chị mang căn cước đến trụ sở sáng thứ Hai.");
 const NOTE = env("HD_NOTE", "Đã hỗ trợ đổi thiết bị đăng nhập tại trụ sở.");
 
-let passed = 0, failed = 0;
-function pass(name) { passed++; console.log("PASS " + name); }
-function fail(name, why) {
-  failed++;
-  console.log("FAIL " + name + ": " + String(why && why.message || why).split("\n").join(" ").slice(0, 400));
-  if (why && why.stack) for (const l of why.stack.split("\n").slice(1, 6)) console.log("     " + l.trim());
-}
-function assert(cond, why) { if (!cond) throw new Error(why); }
-
-/* One step: PASS when fn finishes, FAIL with its error. A step that needs an
- * earlier one to have worked says so with `needs`: it is then a FAIL too
- * ("skipped: ...") rather than a confusing second error. */
-const done = new Set();
-async function step(name, fn, needs) {
-  for (const n of needs || []) if (!done.has(n)) return fail(name, "skipped: needs '" + n + "'");
-  try {
-    await fn();
-    done.add(name);
-    pass(name);
-  } catch (e) {
-    fail(name, e);
-  }
-}
-
-/* Vietnamese compared without its marks: an SMS reply is stored unaccented. */
-function plain(s) {
-  return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-    .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().replace(/\s+/g, " ").trim();
-}
-
-async function api(method, p, token, body) {
-  const r = await fetch(BASE + "/api/v1/" + p, {
-    method,
-    headers: Object.assign({ Authorization: "Bearer " + (token || TOKEN) },
-      body ? { "Content-Type": "application/json" } : {}),
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch (e) { data = text; }
-  return { status: r.status, data };
-}
-
-async function shot(page, name, full) {
-  const file = path.join(SHOTS, name + ".png");
-  await page.screenshot({ path: file, fullPage: !!full });
-  return file;
-}
-
-/* Everything the pages asked for and complained about: the dashboard loads
- * nothing from outside and raises no script error, no CSP violation. */
-function watch(page, log) {
-  page.on("request", (r) => log.requests.push(r.url()));
-  page.on("pageerror", (e) => log.errors.push("pageerror: " + e.message));
-  page.on("console", (m) => {
-    if (m.type() !== "error") return;
-    /* A refused token or a 404/409 answer is logged by Chromium as a failed
-     * resource: those are answers the test provokes, not faults. */
-    if (/Failed to load resource: the server responded with a status of (401|404|409)/.test(m.text())) return;
-    log.errors.push("console: " + m.text());
-  });
-}
+const rep = h.reporter();
+const step = rep.step, fail = rep.fail;
+const call = h.apiClient(BASE);
+const api = (method, p, token, body) => call(method, p, token || TOKEN, body);
+const shot = (page, name, full) => h.shot(page, SHOTS, name, full);
+const watch = h.watch;
 
 async function signIn(page, token) {
   await page.goto(BASE + "/", { waitUntil: "domcontentloaded" });
@@ -123,16 +66,7 @@ async function main() {
   for (const [k, v] of Object.entries({ HD_BASE_URL: BASE, HD_TOKEN: TOKEN, HD_CASE_ID: CASE_ID }))
     if (!v) { fail("setup", k + " is not set"); return; }
   fs.mkdirSync(SHOTS, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "hd-chromium-"));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1280, height: 860 },
-    locale: "vi-VN",
-    timezoneId: "Asia/Ho_Chi_Minh",
-  });
+  const ctx = await h.launch(CHROMIUM);
   const log = { requests: [], errors: [] };
   try {
     const page = ctx.pages()[0] || await ctx.newPage();
@@ -382,8 +316,7 @@ async function main() {
       assert(log.errors.length === 0, log.errors.slice(0, 3).join(" | "));
     });
   } finally {
-    await ctx.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
+    await h.close(ctx);
   }
 }
 
@@ -394,6 +327,6 @@ const deadline = setTimeout(() => {
 
 main().catch((e) => fail("dashboard", e)).finally(() => {
   clearTimeout(deadline);
-  console.log("# dashboard: " + passed + " passed, " + failed + " failed; screenshots in " + SHOTS);
-  process.exit(failed ? 1 : 0);
+  console.log("# dashboard: " + rep.passed + " passed, " + rep.failed + " failed; screenshots in " + SHOTS);
+  process.exit(rep.failed ? 1 : 0);
 });

@@ -2,7 +2,8 @@
  * steps: the PASS/FAIL protocol of tests/run.sh, a browser (Debian's
  * Chromium through playwright-core, headless, in a throwaway profile), the
  * API called directly to check what the page says, screenshots, and a watch
- * on everything the pages load and complain about. Used by staff.test.js. */
+ * on everything the pages load and complain about. Used by dashboard.test.js
+ * and staff.test.js. */
 "use strict";
 
 const fs = require("fs");
@@ -86,8 +87,7 @@ async function launch(executablePath) {
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    /* --lang: the browser's own widgets (a date field) in Vietnamese too. */
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--lang=vi-VN",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     viewport: { width: 1280, height: 860 },
     locale: "vi-VN",

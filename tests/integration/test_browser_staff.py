@@ -10,10 +10,11 @@ Chromium, headless), whose PASS/FAIL lines are passed on as this program's own:
      fakesmsc as the citizens' phones;
   2. users made with `vneid-helpdesk user add`: staff of Hà Nội (province 01) and an officer;
   3. the day's traffic, from real phones over SMS: in Phường Hoàn Kiếm one citizen asks about an
-     OTP and another opts out (HUY); in Phường Ba Đình a third reports the account activated;
-  4. the lists the browser imports: Hoàn Kiếm's (4 good lines, 4 bad ones: a bad phone, an
-     unknown commune, a commune of another province, a missing column; UTF-8 with a BOM and
-     CRLF, as Excel writes it) and a long one for Ba Đình (2,500 lines, one bad);
+     OTP, another opts out (HUY), a third goes through the police intake (a device change) and
+     the officer resolves the case; in Phường Ba Đình a fourth reports the account activated;
+  4. the lists the browser imports: Hoàn Kiếm's (4 good lines, 5 bad ones: a bad phone, an
+     unknown commune, a commune of another province, a missing column, markup for a name; UTF-8
+     with a BOM and CRLF, as Excel writes it) and a long one for Ba Đình (2,500 lines, one bad);
   5. the browser: import, a campaign "not activated" to Hoàn Kiếm sent now (4 in the audience, the
      opted-out one skipped), its progress to the end, a scheduled one paused, resumed and
      cancelled, the report's charts and CSV; desktop and 360 px phone screenshots in
@@ -33,7 +34,7 @@ import unicodedata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib.browser import CHROMIUM, keep_screenshots, npm_ci, run_node, tools_missing, user_add  # noqa: E402
 from lib.kannel import Kannel, available as kannel_available  # noqa: E402
-from lib.util import REPO_ROOT, Reporter, Server, make_tmpdir, tmp_root, wait_until  # noqa: E402
+from lib.util import REPO_ROOT, Reporter, Server, http_json, make_tmpdir, tmp_root, wait_until  # noqa: E402
 
 r = Reporter(deadline=840)
 
@@ -77,6 +78,7 @@ def write_lists(d):
         ("0912000009,99999,Mã xã không có", "unknown_commune"),
         ("0912000010," + OUTSIDE + ",Ngoài tỉnh", "commune_outside_province"),
         ("0912000011," + COMMUNE_CODE, "wrong_columns"),
+        ("0912abc," + COMMUNE_CODE + ",<img src=x onerror=window.__hd_xss=1>", "bad_phone"),
     ]
     small_path = os.path.join(d, "danh-sach-hoan-kiem.csv")
     with open(small_path, "wb") as f:
@@ -145,6 +147,20 @@ with r.case("users made with `user add`: staff of Hà Nội, an officer"):
     tokens["staff"] = user_add(srv, "Tổ công tác Đề án 06 Hà Nội", "staff", "--province", PROVINCE)
     tokens["officer"] = user_add(srv, "Nguyễn Văn An", "officer", "--commune", COMMUNE_CODE)
 
+with r.case("a police case from a phone in Phường Hoàn Kiếm, resolved by its officer"):
+    for t, u in (("Tôi mới đổi điện thoại, không đăng nhập được VNeID", True), ("van khong duoc", False),
+                 ("Le Van Cuong", False), ("001090123456", False), (COMMUNE_NAME + ", Hà Nội", True),
+                 ("1", False), ("Điện thoại cũ bị mất", True), ("1", False)):
+        text_and_wait(QUIET_1, t, u)
+    rows = q("SELECT id, commune_code FROM cases")
+    assert len(rows) == 1 and rows[0][1] == COMMUNE_CODE, "cases: %r" % rows
+    officer = {"Authorization": "Bearer " + tokens["officer"]}
+    st, _, c = http_json("POST", srv.url("/api/v1/cases/%d/claim" % rows[0][0]), headers=officer)
+    assert st == 200, (st, c)
+    st, _, c = http_json("POST", srv.url("/api/v1/cases/%d/resolve" % rows[0][0]),
+                         {"note": "Đã đổi thiết bị đăng nhập cho anh tại trụ sở."}, headers=officer)
+    assert st == 200 and c["status"] == "resolved", (st, c)
+
 with r.case("the day's traffic from phones: a question, an opt-out, an activation"):
     text_and_wait(ASKS, "Tôi không nhận được mã OTP", True)
     text_and_wait(OPTS_OUT, "HUY", False)
@@ -164,7 +180,8 @@ plan = {
     "broadcast": {"name": BC_NAME, "text": BC_TEXT, "audience": 4, "queued": 3,
                   "skipped": {"opted_out": 1, "daily_cap": 0, "no_channel": 0}},
     "report": {"date": today, "communes": {
-        COMMUNE_CODE: {"conversations": 2, "opt_outs": 1, "activations": 0},
+        COMMUNE_CODE: {"conversations": 3, "opt_outs": 1, "activations": 0, "cases_opened": 1,
+                       "cases_resolved": 1},
         BIG_COMMUNE: {"conversations": 1, "activations": 1, "opt_outs": 0}}},
 }
 env = dict(os.environ)

@@ -184,3 +184,25 @@ $(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(FUZZ_BUILD)/fuzz_%
 	fi
 
 -include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- make bench: the figures of issue 6 (not part of make test) -----------
+BENCH_TOOLS := $(BUILD)/bench/loadgen $(BUILD)/bench/ceiling $(BUILD)/bench/classify_bench
+DEB_BENCH   := wrk
+
+.PHONY: bench
+$(BUILD)/bench/loadgen: tests/bench/loadgen.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -std=c11 -D_DEFAULT_SOURCE $(WARN) -o $@ $< $(shell pkg-config --libs libcurl)
+
+$(BUILD)/bench/ceiling: tests/bench/ceiling.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -std=c11 -D_DEFAULT_SOURCE $(WARN) -o $@ $< $(shell pkg-config --libs libmicrohttpd) -lpthread
+
+$(BUILD)/bench/classify_bench: tests/bench/classify_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bench: deps-test
+	$(call install_missing,$(DEB_BENCH))
+	@$(MAKE) --no-print-directory all $(BENCH_TOOLS)
+	@python3 tests/bench/bench.py

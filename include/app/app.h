@@ -21,6 +21,7 @@ struct metrics;
 struct outbox_worker;
 struct ratelimit;
 struct zalo_token;
+struct ingest_batch;
 
 /* A channel the program can send on: its adapter and delivery worker. */
 typedef struct app_channel {
@@ -43,6 +44,7 @@ typedef struct app {
     app_channel     sms, zalo;
     struct zalo_token *zalo_token;
     store          *token_store;       /* the token module's own connection */
+    struct ingest_batch *batch;        /* group commit of inbound messages */
     pthread_t       maint_thread;
     pthread_cond_t  maint_cond;        /* with pool_lock */
     int             maint_running, maint_stop;
@@ -73,6 +75,11 @@ void   app_store_release(app *a, store *s);
  * worker per configured channel; stop them. */
 int  app_channels_start(app *a, char *err, size_t errlen);
 void app_channels_stop(app *a);
+/* The group committer of inbound messages (serve only; chat and simulate
+ * write directly). */
+int  app_batch_start(app *a, char *err, size_t errlen);
+void app_batch_stop(app *a);
+
 /* maintenance.c: retention of personal data, in a background thread. */
 int  app_maintenance_start(app *a);
 void app_maintenance_stop(app *a);

@@ -64,6 +64,12 @@ typedef struct ingest_result {
 int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
                    ingest_result *out, char *err, size_t errlen);
 
+/* The same inside a transaction the caller holds (a group commit): nothing
+ * is begun, committed or rolled back here; on an error the caller undoes
+ * what this message wrote (a savepoint). */
+int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
+                      ingest_result *out, char *err, size_t errlen);
+
 /* ingest_cases.c: the case actions of a step (intake_id, intake_cancel,
  * case_open, case_append) and the citizen's messages attached to an open
  * case. open_case_id: the contact's open case before the step, 0 if none. */

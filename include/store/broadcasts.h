@@ -60,7 +60,9 @@ typedef struct store_broadcast {
 
 typedef struct store_broadcast_counts {
     int64_t queued, skipped;                     /* recipient rows */
-    int64_t opted_out, daily_cap, no_channel;    /* skipped by reason */
+    int64_t opted_out, daily_cap, no_channel;    /* skipped by reason; daily_cap also
+                                                    when the person had this broadcast
+                                                    through another contact */
     int64_t sent, delivered, failed;             /* their outbox rows: sent counts every
                                                     row handed to the provider (sent,
                                                     delivered, undelivered); failed
@@ -105,6 +107,13 @@ int store_broadcast_backlog(store *s, int64_t id, int64_t *n);
 int store_broadcast_recipient_add(store *s, int64_t broadcast_id, int64_t contact_id,
                                   const char *status, const char *reason,
                                   const char *channel, int64_t outbox_id, int64_t now_ms);
+
+/* 1 in *got when contact_id has an outbound message of exactly text since
+ * since_ms that was not taken back: a person known as two contacts (a Zalo
+ * user and the SMS contact of their phone) is reached once by a broadcast,
+ * whichever contact comes first, whatever day. */
+int store_contact_got_text(store *s, int64_t contact_id, int64_t since_ms, const char *text,
+                           int *got);
 
 /* A queued row of the broadcast that did not go out before created_before
  * (the window closed on it): who it was for, which contact it went to. */

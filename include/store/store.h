@@ -29,6 +29,16 @@ int store_begin(store *s);
 int store_commit(store *s);
 int store_rollback(store *s);
 
+/* 1 while a transaction is open. SQLite ends one by itself on some errors
+ * (a full disk, an I/O error): a caller running several steps checks. */
+int store_in_transaction(store *s);
+
+/* A savepoint inside the open transaction: one message of a group commit
+ * is undone alone (rollback) or kept (release) while the others go on. */
+int store_savepoint(store *s);
+int store_savepoint_release(store *s);
+int store_savepoint_rollback(store *s);
+
 /* The schema version after migration (number of migrations applied). */
 int store_schema_version(store *s, int *version);
 /* The newest version this build knows. */

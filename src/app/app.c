@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/ratelimit.h"
+#include "ingest/batch.h"
 #include "ingest/ingest.h"
 #include "store/communes.h"
 
@@ -145,6 +146,21 @@ void app_ingest_env(const app *a, ingest_env *out)
     out->geo = a->geo;
     out->pii = &a->pii;
     out->tz_offset_min = (int)a->cfg.tz_offset_min;
+}
+
+int app_batch_start(app *a, char *err, size_t errlen)
+{
+    ingest_env env;
+
+    app_ingest_env(a, &env);
+    return ingest_batch_start(a->cfg.db_path, &env, (int)a->cfg.group_commit_max, &a->batch,
+                              err, errlen);
+}
+
+void app_batch_stop(app *a)
+{
+    ingest_batch_stop(a->batch);
+    a->batch = NULL;
 }
 
 store *app_store_acquire(app *a)

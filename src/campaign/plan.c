@@ -83,6 +83,14 @@ static int plan_one(plan_ctx *p, const store_audience_contact *c)
         memcpy(to.address, c->address, sizeof c->address);
     }
 
+    sms = strcmp(to.channel, "sms") == 0;
+    text = sms ? p->text.sms : p->text.zalo;
+    /* Nobody twice: the number may have had this broadcast through another
+     * contact of the same person (on an earlier day, so the cap is no help). */
+    if ((rc = store_contact_got_text(p->s, to.id, p->b->send_at, text, &has)))
+        return rc;
+    if (has)
+        return skip(p, c->id, "daily_cap");
     /* The cap holds for both contacts of a person reached through another. */
     if ((rc = store_reminder_has(p->s, c->id, p->day, &has)))
         return rc;
@@ -94,8 +102,6 @@ static int plan_one(plan_ctx *p, const store_audience_contact *c)
         (to.id != c->id && (rc = store_reminder_take(p->s, to.id, p->day))))
         return rc;
 
-    sms = strcmp(to.channel, "sms") == 0;
-    text = sms ? p->text.sms : p->text.zalo;
     {
         store_message_new m = {
             .contact_id = to.id, .dir = STORE_OUT, .channel = to.channel,

@@ -15,7 +15,7 @@ int cli_serve(int argc, char **argv)
     char err[512] = "";
     sigset_t sigs;
     app a;
-    int sig = 0;
+    int sig = 0, status = 0;
 
     (void)argc;
     (void)argv;
@@ -29,28 +29,24 @@ int cli_serve(int argc, char **argv)
 
     if (cli_open_app(&a, 0) != 0)
         return 1;
-    if (app_channels_start(&a, err, sizeof err) != 0) {
-        log_error("serve: %s", err);
-        app_close(&a);
-        return 1;
-    }
-    if (app_maintenance_start(&a) != 0 || campaign_start(&a, &camp, err, sizeof err) != 0 ||
+    /* Everything started is stopped in reverse order, on failure as on a
+     * signal: requests first, then what they feed (campaign, maintenance,
+     * group commit, delivery). Stopping app_*() parts that never started is
+     * harmless. */
+    if (app_channels_start(&a, err, sizeof err) != 0 || app_batch_start(&a, err, sizeof err) != 0 ||
+        app_maintenance_start(&a) != 0 || campaign_start(&a, &camp, err, sizeof err) != 0 ||
         http_server_start(&a, &srv, err, sizeof err) != 0) {
         log_error("serve: %s", err[0] ? err : "cannot start");
-        campaign_stop(camp);
-        app_maintenance_stop(&a);
-        app_channels_stop(&a);
-        app_close(&a);
-        return 1;
+        status = 1;
+    } else {
+        sigwait(&sigs, &sig);
+        log_info("serve: signal %d, stopping", sig);
     }
-    sigwait(&sigs, &sig);
-    log_info("serve: signal %d, stopping", sig);
-    /* Stop taking requests first, then let the workers finish the message
-     * they are sending; what is still queued waits for the next start. */
     http_server_stop(srv);
     campaign_stop(camp);
     app_maintenance_stop(&a);
+    app_batch_stop(&a);
     app_channels_stop(&a);
     app_close(&a);
-    return 0;
+    return status;
 }

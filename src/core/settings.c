@@ -131,6 +131,10 @@ int settings_load(settings *s, const char *env_file, char *err, size_t errlen)
                          "HELPDESK_OUTBOX_*: attempts >= 1, lease and back-off >= 1000 ms");
     if (s->sms_rate_per_s < 1 || s->zalo_rate_per_s < 1)
         return hd_seterr(err, errlen, HD_ECONFIG, "SMS_RATE_PER_S and ZALO_RATE_PER_S must be >= 1");
+    if (s->handler_threads < 1 || s->handler_threads > 1024)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_HANDLER_THREADS must be 1..1024");
+    if (s->group_commit_max < 1 || s->group_commit_max > 10000)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_GROUP_COMMIT_MAX must be 1..10000");
     if (s->send_timeout_ms < 100)
         return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_SEND_TIMEOUT_MS must be >= 100");
     return HD_OK;

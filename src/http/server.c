@@ -346,7 +346,9 @@ int http_server_start(app *a, http_server **out, char *err, size_t errlen)
         return HD_ENOMEM;
     srv->app = a;
     srv->wait_s = (double)a->cfg.queue_wait_ms / 1000.0;
-    rc = http_workq_start((int)a->cfg.http_threads, inflight, on_job, srv, &srv->q);
+    /* Handler threads wait on the database (a group commit, a connection):
+     * many of them cost little and let the commits group many messages. */
+    rc = http_workq_start((int)a->cfg.handler_threads, inflight, on_job, srv, &srv->q);
     if (rc) {
         free(srv);
         return hd_seterr(err, errlen, rc, "cannot start the handler threads");

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/ratelimit.h"
+#include "ingest/batch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,15 +113,20 @@ int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
         .now_ms = now,
         .delivery = INGEST_QUEUE,
     };
-    /* Bounded: a request that cannot get a connection in time answers 503
-     * (the provider retries) instead of holding a handler thread. */
-    rc = app_store_acquire_wait(req->app, req->app->cfg.queue_wait_ms, &s);
-    if (rc == HD_OK) {
-        app_ingest_env(req->app, &env);
-        rc = ingest_message(s, &env, &m, res, err, sizeof err);
-        app_store_release(req->app, s);
+    if (req->app->batch) {
+        /* Committed together with whatever else is arriving (batch.h). */
+        rc = ingest_batch_run(req->app->batch, &m, res, err, sizeof err);
     } else {
-        snprintf(err, sizeof err, "no database connection free in time");
+        /* Bounded: a request that cannot get a connection in time answers
+         * 503 (the provider retries) instead of holding a handler thread. */
+        rc = app_store_acquire_wait(req->app, req->app->cfg.queue_wait_ms, &s);
+        if (rc == HD_OK) {
+            app_ingest_env(req->app, &env);
+            rc = ingest_message(s, &env, &m, res, err, sizeof err);
+            app_store_release(req->app, s);
+        } else {
+            snprintf(err, sizeof err, "no database connection free in time");
+        }
     }
     if (rc) {
         log_error("webhook %s: %s", dlg_channel_name(ch), err);

@@ -170,8 +170,8 @@ static int record_help(store *s, const store_contact *c, const ingest_msg *in,
     return rc;
 }
 
-int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
-                   ingest_result *out, char *err, size_t errlen)
+int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
+                      ingest_result *out, char *err, size_t errlen)
 {
     store_contact c;
     dlg_state st;
@@ -191,11 +191,6 @@ int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
     masked[in->len] = '\0';
     dlg_mask_idnums(masked);
 
-    rc = store_begin(s);
-    if (rc) {
-        free(masked);
-        return hd_seterr(err, errlen, rc, "begin: %s", hd_strerror(rc));
-    }
     rc = store_contact_upsert(s, dlg_channel_name(in->channel), in->address, in->now_ms, &c);
     if (rc) {
         hd_seterr(err, errlen, rc, "contact: %s", hd_strerror(rc));
@@ -248,15 +243,30 @@ int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
     rc = store_contact_save(s, c.id, state_json, out->step.state.opted_out, 1, in->now_ms);
     if (rc)
         hd_seterr(err, errlen, rc, "save state: %s", hd_strerror(rc));
-
 out:
     free(masked);
+    return rc;
+}
+
+int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
+                   ingest_result *out, char *err, size_t errlen)
+{
+    int rc;
+
+    if (!s || !out)
+        return HD_EINVAL;
+    rc = store_begin(s);
+    if (rc)
+        return hd_seterr(err, errlen, rc, "begin: %s", hd_strerror(rc));
+    rc = ingest_message_tx(s, env, in, out, err, errlen);
     if (rc || out->duplicate) {
         store_rollback(s);
         return rc;
     }
     rc = store_commit(s);
-    if (rc)
+    if (rc) {
+        store_rollback(s);
         return hd_seterr(err, errlen, rc, "commit: %s", hd_strerror(rc));
+    }
     return HD_OK;
 }

@@ -77,6 +77,11 @@ static const char SQL_STALE[] =
     " WHERE r.broadcast_id = ?1 AND r.status = 'queued' AND o.status = 'queued'"
     " AND o.created_at < ?2 ORDER BY r.contact_id LIMIT ?3";
 
+/* Index messages_contact: the contact's few messages since then. */
+static const char SQL_GOT_TEXT[] =
+    "SELECT 1 FROM messages WHERE contact_id = ?1 AND created_at >= ?2 AND dir = 'out'"
+    " AND text = ?3 AND status <> 'cancelled' LIMIT 1";
+
 const char *broadcast_status_name(broadcast_status st)
 {
     return (unsigned)st <= BROADCAST_CANCELLED ? status_names[st] : "";
@@ -541,5 +546,29 @@ int store_broadcast_unplan(store *s, int64_t id, const store_broadcast_stale *ro
         return rc;
     if (row->to_contact_id > 0 && row->to_contact_id != row->contact_id)
         rc = store_reminder_drop(s, row->to_contact_id, day);
+    return rc;
+}
+
+int store_contact_got_text(store *s, int64_t contact_id, int64_t since_ms, const char *text,
+                           int *got)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, src;
+
+    if (got)
+        *got = 0;
+    if (!s || contact_id <= 0 || !text || !got)
+        return HD_EINVAL;
+    if ((rc = store_stmt(s, SQL_GOT_TEXT, &st)))
+        return rc;
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, contact_id))) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 2, since_ms))) ||
+        (rc = store_bind_text(st, 3, text)))
+        goto out;
+    src = sqlite3_step(st);
+    *got = src == SQLITE_ROW;
+    rc = store_dberr(src);
+out:
+    sqlite3_reset(st);
     return rc;
 }

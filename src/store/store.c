@@ -273,6 +273,36 @@ int store_rollback(store *s)
     return store_exec_cached(s, SQL_ROLLBACK);
 }
 
+/* One savepoint name is enough: they are never nested (a group commit runs
+ * each message inside one, see ingest/batch.c). */
+static const char SQL_SAVEPOINT[] = "SAVEPOINT msg";
+static const char SQL_SAVEPOINT_RELEASE[] = "RELEASE msg";
+static const char SQL_SAVEPOINT_ROLLBACK[] = "ROLLBACK TO msg";
+
+int store_in_transaction(store *s)
+{
+    return s && s->db && !sqlite3_get_autocommit(s->db);
+}
+
+int store_savepoint(store *s)
+{
+    return store_exec_cached(s, SQL_SAVEPOINT);
+}
+
+int store_savepoint_release(store *s)
+{
+    return store_exec_cached(s, SQL_SAVEPOINT_RELEASE);
+}
+
+/* Undo what was done since the savepoint and leave it (the transaction
+ * goes on). */
+int store_savepoint_rollback(store *s)
+{
+    int rc = store_exec_cached(s, SQL_SAVEPOINT_ROLLBACK);
+
+    return rc ? rc : store_exec_cached(s, SQL_SAVEPOINT_RELEASE);
+}
+
 static const char SQL_VERSION[] = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
 
 int store_schema_version(store *s, int *version)

@@ -354,6 +354,33 @@ static void plan_counts(void)
     store_close(s);
 }
 
+/* A person known twice (a Zalo user silent for long, and the SMS contact of
+ * their phone) gets a broadcast once even when the two are planned on
+ * different days, where the daily cap cannot see it. */
+static void same_person_other_day(void)
+{
+    store *s = open_db("person");
+    campaign_env e = env();
+    store_broadcast_counts n;
+    int64_t id, t;
+    char sql[160];
+
+    add(s, "zalo", "z-person", HN1, "0912000777", 0, NOON - 30 * DAY, 0);
+    t = add(s, "sms", "84912000777", HN2, NULL, 0, 0, 0);
+    id = broadcast(s, "all", "01", NULL, NULL, NOON);
+    CHECK_INT(run(&e, s, id, NOON), BROADCAST_DONE);
+    /* As if the SMS contact had been left for the next day. */
+    snprintf(sql, sizeof sql, "DELETE FROM broadcast_recipients WHERE contact_id = %lld", (long long)t);
+    exec(s, sql);
+    exec(s, "UPDATE broadcasts SET status = 'sending', cursor = 0");
+    CHECK_INT(run(&e, s, id, NOON + DAY), BROADCAST_DONE);
+    CHECK_INT(store_broadcast_counts_get(s, id, &n), HD_OK);
+    CHECK_INT(n.queued, 1);
+    CHECK_INT(n.daily_cap, 1);
+    CHECK_INT(one_int(s, "SELECT COUNT(*) FROM outbox WHERE address = '84912000777'"), 1);
+    store_close(s);
+}
+
 static void daily_cap_across_days(void)
 {
     store *s = open_db("cap");
@@ -595,5 +622,6 @@ static void cleanup(void)
 }
 
 TEST_MAIN(T(audience_selection), T(audience_check), T(preview), T(plan_counts),
+          T(same_person_other_day),
           T(daily_cap_across_days), T(chunks_and_cursor), T(quiet_hours_and_take_back),
           T(pause_resume_cancel), T(claim_since), T(cleanup))

@@ -144,6 +144,7 @@ FUZZ_MAXLEN_nlu      := 5000
 FUZZ_MAXLEN_json     := 2600
 FUZZ_MAXLEN_dialog   := 3000
 FUZZ_MAXLEN_settings := 9000
+FUZZ_MAXLEN_zalo     := 10000
 
 .PHONY: fuzz fuzz-build $(FUZZ_NAMES:%=fuzz-%)
 

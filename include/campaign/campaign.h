@@ -34,9 +34,12 @@ void campaign_stop(campaign *c);
  *     answered with it (counted), one not yet asked is cancelled; an
  *     activate_account success sets contacts.activated_at;
  *   - the activation_done intent: activated_at, and the follow-up closed;
- *   - guidance on the activation path (campaign_followup_wanted) that is
- *     not the answer to a follow-up: a follow-up due followup_hours later
- *     (replacing an open one). followup_hours 0: none.
+ *   - guidance on the activation path (campaign_followup_wanted) given by
+ *     this step (help by the bot, or deeper guidance after a failure), when
+ *     it is not the answer to a follow-up: a follow-up due followup_hours
+ *     later (replacing an open one). followup_hours 0: none.
+ * Call it for every kind of message (events included): a step that only
+ * keeps the conversation where it was schedules nothing.
  * HD_OK or the store's error (the caller rolls back). */
 int campaign_followup_on_step(store *s, const dlg_flow *flow, int64_t contact_id,
                               const dlg_result *r, int64_t now_ms, int followup_hours);

@@ -49,6 +49,7 @@ typedef struct ingest_env {
     const geo_dir   *geo;            /* NULL: the intake cannot place a commune */
     const pii_key   *pii;            /* seals the ID number typed during an intake */
     int              tz_offset_min;  /* local time, for the year in the age check */
+    int              followup_hours; /* ask whether activation guidance worked; 0: never */
 } ingest_env;
 
 typedef struct ingest_result {

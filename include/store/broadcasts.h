@@ -93,7 +93,9 @@ int store_broadcast_progress(store *s, int64_t id, broadcast_status st, int64_t 
  *   pause   scheduled|sending|waiting_window -> paused; queued rows -> held
  *   resume  paused -> scheduled (the planner decides what next); held -> queued
  *   cancel  anything but done|cancelled -> cancelled; queued|held -> cancelled */
-typedef enum broadcast_action { BROADCAST_PAUSE = 0, BROADCAST_RESUME, BROADCAST_CANCEL } broadcast_action;
+typedef enum broadcast_action {
+    BROADCAST_PAUSE = 0, BROADCAST_RESUME, BROADCAST_CANCEL
+} broadcast_action;
 int store_broadcast_act(store *s, int64_t id, broadcast_action act, int64_t now_ms,
                         broadcast_status *new_status);
 

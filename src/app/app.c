@@ -146,6 +146,7 @@ void app_ingest_env(const app *a, ingest_env *out)
     out->geo = a->geo;
     out->pii = &a->pii;
     out->tz_offset_min = (int)a->cfg.tz_offset_min;
+    out->followup_hours = (int)a->cfg.followup_hours;
 }
 
 int app_batch_start(app *a, char *err, size_t errlen)

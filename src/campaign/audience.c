@@ -62,8 +62,8 @@ int campaign_audience_check(store *s, store_audience *a, const char *user_provin
         if ((rc = store_province_exists(s, a->province, &known)))
             return rc;
         if (!known)
-            return hd_seterr(err, errlen, HD_EINVAL, "audience.province: no province with code \"%s\"",
-                             a->province);
+            return hd_seterr(err, errlen, HD_EINVAL,
+                             "audience.province: no province with code \"%s\"", a->province);
     }
     for (int i = 0; i < a->ncommunes; i++) {
         for (int j = 0; j < i; j++)

@@ -84,7 +84,7 @@ int campaign_followup_on_step(store *s, const dlg_flow *flow, int64_t contact_id
 {
     store_followup f;
     char topic[DLG_ID_MAX];
-    int rc, open, answered = 0, solved = 0;
+    int rc, open, answered = 0, solved = 0, failed = 0;
 
     if (!s || !flow || contact_id <= 0 || !r || now_ms < 0 || followup_hours < 0)
         return HD_EINVAL;
@@ -103,6 +103,7 @@ int campaign_followup_on_step(store *s, const dlg_flow *flow, int64_t contact_id
             rc = close_open(s, &f, &open, NULL, "escalated", now_ms, &answered);
         } else if (strcmp(a->name, "outcome") == 0 && (colon = strchr(a->arg, ':')) != NULL) {
             const char *result = strcmp(colon + 1, "solved") == 0 ? "solved" : "failed";
+            failed |= result[0] == 'f';
             if (result[0] == 's') {
                 solved = 1;
                 if ((size_t)(colon - a->arg) == strlen("activate_account") &&
@@ -121,10 +122,14 @@ int campaign_followup_on_step(store *s, const dlg_flow *flow, int64_t contact_id
     }
     if (rc)
         return rc;
-    /* New guidance: ask about it later -- unless this step was the answer
-     * to a follow-up (asked once), a success, or the citizen opted out. */
-    if (followup_hours > 0 && !answered && !solved && !r->state.opted_out &&
-        dlg_followup_topic(flow, &r->state, topic) && campaign_followup_wanted(topic))
+    /* Guidance given by this step (a question answered by the bot, or the
+     * deeper guidance after "still not working"; not a step that only left
+     * the conversation where it was, such as a picture): ask about it later
+     * -- unless this step was the answer to a follow-up (asked once), a
+     * success, or the citizen opted out. */
+    if (followup_hours > 0 && (r->help == DLG_HELP_BOT || failed) && !answered && !solved &&
+        !r->state.opted_out && dlg_followup_topic(flow, &r->state, topic) &&
+        campaign_followup_wanted(topic))
         rc = store_followup_schedule(s, contact_id, topic,
                                      now_ms + followup_hours * 3600LL * 1000, now_ms, NULL);
     return rc;

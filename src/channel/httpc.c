@@ -73,6 +73,11 @@ static size_t httpc_on_body(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* Longest Retry-After taken: callers turn it into milliseconds, and a
+ * provider's (or a proxy's) absurd value must neither overflow that nor
+ * park a message for years; the outbox caps the delay lower still. */
+#define HTTPC_RETRY_AFTER_MAX_S 86400L
+
 /* Retry-After in its seconds form; the HTTP-date form is rare from the
  * providers we talk to and is read as absent (the caller backs off). */
 static long httpc_parse_retry_after(const char *v, size_t n)
@@ -84,11 +89,11 @@ static long httpc_parse_retry_after(const char *v, size_t n)
         i++;
     if (i == n || !isdigit((unsigned char)v[i]))
         return -1;
-    for (; i < n && isdigit((unsigned char)v[i]); i++) {
-        if (s > (LONG_MAX - 9) / 10)
-            return -1;
-        s = s * 10 + (v[i] - '0');
-    }
+    for (; i < n && isdigit((unsigned char)v[i]); i++)
+        if (s <= HTTPC_RETRY_AFTER_MAX_S)
+            s = s * 10 + (v[i] - '0');
+    if (s > HTTPC_RETRY_AFTER_MAX_S)
+        s = HTTPC_RETRY_AFTER_MAX_S;
     while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n'))
         i++;
     return i == n ? s : -1;

@@ -72,7 +72,8 @@ static int parse_audience(const cJSON *o, store_audience *a, char *err, size_t e
     it = cJSON_GetObjectItemCaseSensitive(o, "communes");
     if (it && !cJSON_IsNull(it)) {
         if (!cJSON_IsArray(it))
-            return hd_seterr(err, errlen, HD_EINVAL, "audience.communes: an array of commune codes");
+            return hd_seterr(err, errlen, HD_EINVAL,
+                             "audience.communes: an array of commune codes");
         cJSON_ArrayForEach(c, it) {
             if (a->ncommunes == BROADCAST_COMMUNES_MAX)
                 return hd_seterr(err, errlen, HD_EINVAL, "audience.communes: at most %d",
@@ -80,8 +81,8 @@ static int parse_audience(const cJSON *o, store_audience *a, char *err, size_t e
             if (!cJSON_IsString(c) || !c->valuestring[0] ||
                 strlen(c->valuestring) >= STORE_COMMUNE_CODE_MAX ||
                 strspn(c->valuestring, "0123456789") != strlen(c->valuestring))
-                return hd_seterr(err, errlen, HD_EINVAL,
-                                 "audience.communes: commune codes are strings of digits (\"00004\")");
+                return hd_seterr(err, errlen, HD_EINVAL, "audience.communes: commune codes "
+                                 "are strings of digits (\"00004\")");
             memcpy(a->communes[a->ncommunes++], c->valuestring, strlen(c->valuestring) + 1);
         }
     }
@@ -185,7 +186,9 @@ static void add_time(cJSON *o, const char *key, int64_t ms, int tz)
     cJSON_AddStringToObject(o, key, iso);
 }
 
-static cJSON *broadcast_json(const http_req *req, store *s, const store_broadcast *b)
+/* live: count a broadcast's audience before planning fixes it (a pass over
+ * the contacts: for one broadcast, not for every row of the list). */
+static cJSON *broadcast_json(const http_req *req, store *s, const store_broadcast *b, int live)
 {
     int tz = (int)req->app->cfg.tz_offset_min;
     cJSON *o = cJSON_CreateObject(), *c, *k;
@@ -204,12 +207,15 @@ static cJSON *broadcast_json(const http_req *req, store *s, const store_broadcas
         cJSON_AddNumberToObject(o, "created_by", (double)b->created_by);
     cJSON_AddItemToObject(o, "audience", audience_json(&b->audience));
     /* Before planning starts the audience is what it would be now. */
-    if (audience < 0 && store_audience_count(s, &b->audience, &audience) != HD_OK)
-        audience = 0;
+    if (audience < 0 && (!live || store_audience_count(s, &b->audience, &audience) != HD_OK))
+        audience = -1;
     if (store_broadcast_counts_get(s, b->id, &n) != HD_OK)
         memset(&n, 0, sizeof n);
     c = cJSON_AddObjectToObject(o, "counts");
-    cJSON_AddNumberToObject(c, "audience", (double)audience);
+    if (audience >= 0)
+        cJSON_AddNumberToObject(c, "audience", (double)audience);
+    else
+        cJSON_AddNullToObject(c, "audience");
     cJSON_AddNumberToObject(c, "queued", (double)n.queued);
     cJSON_AddNumberToObject(c, "sent", (double)n.sent);
     cJSON_AddNumberToObject(c, "delivered", (double)n.delivered);
@@ -306,7 +312,7 @@ int http_broadcasts_list(const http_req *req, http_resp *resp)
         o = cJSON_CreateObject();
         arr = cJSON_AddArrayToObject(o, "broadcasts");
         for (int i = 0; i < n; i++)
-            cJSON_AddItemToArray(arr, broadcast_json(req, s, &rows[i]));
+            cJSON_AddItemToArray(arr, broadcast_json(req, s, &rows[i], 0));
     }
     app_store_release(req->app, s);
     free(rows);
@@ -337,7 +343,7 @@ int http_broadcast_get(const http_req *req, http_resp *resp)
     s = app_store_acquire(req->app);
     rc = load(req, resp, s, b);
     if (rc == HD_OK)
-        o = broadcast_json(req, s, b);
+        o = broadcast_json(req, s, b, 1);
     app_store_release(req->app, s);
     free(b);
     if (rc == HD_ENOTFOUND)

@@ -55,9 +55,16 @@ static void run_one(ingest_batch *b, job *j)
     j->rc = rc;
 }
 
-static void run_group(ingest_batch *b, job *first)
+/* Returns HD_EBUSY when the database could not be locked for writing. */
+static int run_group(ingest_batch *b, job *first)
 {
     int rc = store_begin(b->s), n = 0;
+
+    if (rc == HD_EBUSY) {
+        for (job *j = first; j; j = j->next)
+            j->rc = rc;
+        return rc;
+    }
 
     for (job *j = first; j; j = j->next, n++) {
         /* An error may have ended the transaction (SQLite rolls back on a
@@ -83,6 +90,7 @@ static void run_group(ingest_batch *b, job *first)
     for (job *j = first; j; j = j->next)
         if (rc && j->rc == HD_OK)
             j->rc = rc;
+    return HD_OK;
 }
 
 static void *committer(void *arg)
@@ -92,7 +100,7 @@ static void *committer(void *arg)
     pthread_mutex_lock(&b->lock);
     for (;;) {
         job *first, *last;
-        int n = 1;
+        int n = 1, busy;
 
         while (!b->head && !b->stopping)
             pthread_cond_wait(&b->work, &b->lock);
@@ -109,9 +117,18 @@ static void *committer(void *arg)
         last->next = NULL;
         pthread_mutex_unlock(&b->lock);
 
-        run_group(b, first);
+        busy = run_group(b, first) == HD_EBUSY;
 
         pthread_mutex_lock(&b->lock);
+        /* Whatever queued up while the database stayed locked for a whole
+         * busy timeout fails now too (503, the provider retries), rather
+         * than wait through another timeout. */
+        if (busy && b->head) {
+            last->next = b->head;
+            for (job *j = b->head; j; j = j->next)
+                j->rc = HD_EBUSY;
+            b->head = b->tail = NULL;
+        }
         for (job *j = first; j; j = j->next)
             j->done = 1;
         pthread_cond_broadcast(&b->done);

@@ -2,6 +2,7 @@
 #include "ingest/ingest.h"
 #include "ingest_int.h"
 
+#include "campaign/campaign.h"
 #include "channel/phone.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -232,6 +233,12 @@ int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
     rc = ingest_cases(s, env, in, c.id, open_case_id, masked, out, err, errlen);
     if (rc)
         goto out;
+    /* Follow-ups to schedule, answer or cancel; a confirmed activation. */
+    rc = campaign_followup_on_step(s, env->flow, c.id, &out->step, in->now_ms, env->followup_hours);
+    if (rc) {
+        hd_seterr(err, errlen, rc, "follow-up: %s", hd_strerror(rc));
+        goto out;
+    }
     rc = store_replies(s, &c, in, &out->step, err, errlen);
     if (rc)
         goto out;

@@ -56,7 +56,8 @@ static int bind_audience(sqlite3_stmt *st, const store_audience *a, int64_t afte
     if (n)
         snprintf(communes + n, sizeof communes - n, "]");
     if ((rc = store_dberr(sqlite3_bind_int64(st, 1, after_id))) ||
-        (rc = store_dberr(sqlite3_bind_int64(st, 2, a->created_before > 0 ? a->created_before : 0))) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 2, a->created_before > 0 ? a->created_before
+                                                                           : 0))) ||
         (rc = store_bind_text(st, 3, a->province)) ||
         (rc = store_dberr(n ? sqlite3_bind_text(st, 4, communes, -1, SQLITE_TRANSIENT)
                             : sqlite3_bind_null(st, 4))) ||

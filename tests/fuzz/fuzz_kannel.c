@@ -7,7 +7,8 @@
  *   coding=2
  *   from=%2B84912345678&text=%00A%00B
  *
- * Both kannel_parse_inbound and kannel_parse_dlr read the same request. */
+ * Both kannel_parse_inbound and kannel_parse_dlr read the same request, and
+ * the body also stands for sendsms's answer (kannel_map_answer). */
 #include "fuzz.h"
 
 #include "channel/charset.h"
@@ -90,6 +91,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FZ_CHECK(rc == HD_EPARSE || rc == HD_EINVAL);
         FZ_CHECK(outbox_id == 0 || rc == HD_EINVAL);
+    }
+
+    /* the body as sendsms's answer, under some HTTP status */
+    {
+        char *answer = fz_cstr(body, body_len);
+        chan_send_result res;
+        long status = 100 + (long)((q_len * 31 + body_len) % 500);
+
+        memset(&res, 0xA5, sizeof res);
+        FZ_CHECK(kannel_map_answer(status, answer, HD_OK, &res) == HD_OK);
+        FZ_CHECK(res.status == CHAN_SENT || res.status == CHAN_RETRY || res.status == CHAN_FAIL);
+        FZ_CHECK(res.retry_after_ms == 0 && res.provider_id[0] == '\0');
+        FZ_CHECK(memchr(res.reason, '\0', sizeof res.reason) != NULL && res.reason[0]);
+        for (const char *p = res.reason; *p; p++)    /* safe for a log line */
+            FZ_CHECK(*p >= 0x20 && *p < 0x7F);
+        free(answer);
     }
 
     free(in);

@@ -8,7 +8,9 @@
  *   header: when present, sent verbatim as X-ZEvent-Signature; when absent
  *           the harness signs the body itself, so that the fuzzer gets past
  *           the signature into the event parser. A body signed right must
- *           never be refused as unauthorised. */
+ *           never be refused as unauthorised.
+ * The last bytes also stand for Zalo's answer to a send (HTTP status and
+ * "error" code, for zalo_map_error). */
 #include "fuzz.h"
 
 #include "channel/zalo.h"
@@ -199,6 +201,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = zalo_sig_verify(&cfg, hdr, copy, body_len, "1700000000000", "579745863508352884", &matched);
     FZ_CHECK(rc == HD_OK || rc == HD_EAUTH);
     FZ_CHECK((rc == HD_OK) == (matched != ZALO_SIG_NONE));
+
+    if (size >= 8) {
+        chan_send_result res;
+        const uint8_t *t = data + size - 8;
+        long status = (long)(t[0] << 8 | t[1]) % 700;
+        int code = (int)((uint32_t)t[2] << 24 | (uint32_t)t[3] << 16 | (uint32_t)t[4] << 8 | t[5]);
+        /* a clock between 2001 and 2071, at odd milliseconds */
+        int64_t now = 1000000000000LL + (int64_t)(t[6] << 8 | t[7]) * 33570001LL;
+
+        if (t[2] & 1)
+            code = -(code & 0x3FF);           /* mostly Zalo's small negative codes */
+        memset(&res, 0xA5, sizeof res);
+        rc = zalo_map_error(status, code, HD_OK, now, &res);
+        FZ_CHECK(rc == HD_OK || (rc == HD_EAUTH && res.status == CHAN_RETRY));
+        FZ_CHECK(res.status >= CHAN_SENT && res.status <= CHAN_UNREACHABLE);
+        FZ_CHECK(res.retry_after_ms >= 0 && res.retry_after_ms <= 86400000LL);
+        if (code == -234 && res.status == CHAN_RETRY && status >= 200 && status < 300)
+            FZ_CHECK(res.retry_after_ms > 0);
+        FZ_CHECK(memchr(res.reason, '\0', sizeof res.reason) != NULL && res.reason[0]);
+        FZ_CHECK(zalo_next_morning_ms(now) > now &&
+                 zalo_next_morning_ms(now) - now <= 86400000LL);
+    }
 
     free(in);
     free(hdr);

@@ -132,6 +132,21 @@ static void asked_once_and_answered(void)
     CHECK_STR(f.status, "pending");
     CHECK_STR(f.intent, "activate_account");
     CHECK_INT(f.due_at, NOON + 24 * H);
+    /* A picture at the guidance leaves the conversation there and the
+     * follow-up as it was. */
+    {
+        dlg_result *ev = malloc(sizeof *ev);
+        store_contact cc;
+        dlg_state es;
+        CHECK_INT(store_contact_get(s, z, &cc), HD_OK);
+        dlg_state_decode(cc.state, &es);
+        CHECK_INT(dlg_on_event(flow, &es, DLG_EV_NONTEXT, ev), HD_OK);
+        CHECK_STR(ev->state.node, "activate_account");
+        CHECK_INT(campaign_followup_on_step(s, flow, z, ev, NOON + 30 * 60000, 24), HD_OK);
+        CHECK_INT(store_followup_open(s, z, &f), HD_OK);
+        CHECK_INT(f.due_at, NOON + 24 * H);
+        free(ev);
+    }
     /* The citizen moves on to the menu: the follow-up stays. */
     say(s, z, "0", NOON + H, r);
     CHECK_INT(send_due(s, NOON + 23 * H), 0);            /* not due yet */

@@ -28,6 +28,8 @@ typedef struct kannel_cfg {
     const char *dlr_url_base;  /* our public base URL; NULL/"" = no delivery reports */
     int         dlr_mask;      /* <= 0 means KANNEL_DLR_MASK_DEFAULT */
     long        timeout_ms;    /* whole sendsms request; 0 = httpc's default */
+    const char *webhook_key;   /* KANNEL_WEBHOOK_KEY: put in the dlr-url; NULL/"" = none
+                                * (URL-safe characters only: [A-Za-z0-9_-]) */
 } kannel_cfg;
 
 /* The "sms" adapter. The strings of cfg are copied. HD_ECONFIG when

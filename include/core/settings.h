@@ -45,6 +45,7 @@
     X(STR, kannel_sendsms_url, "KANNEL_SENDSMS_URL",  "",           0)           \
     X(STR, kannel_user,    "KANNEL_USER",             "",           0)           \
     X(STR, kannel_password, "KANNEL_PASSWORD",        "",           1)           \
+    X(STR, kannel_webhook_key, "KANNEL_WEBHOOK_KEY",  "",           1)           \
     X(STR, sms_sender,     "SMS_SENDER",              "",           0)           \
     X(INT, kannel_dlr_mask, "KANNEL_DLR_MASK",        "31",         0)           \
     X(INT, sms_rate_per_s, "SMS_RATE_PER_S",          "50",         0)           \

@@ -83,6 +83,8 @@ typedef struct dlg_state {
     char topic[DLG_ID_MAX];  /* intent whose guidance awaits an outcome, or "" */
     int  tries;              /* times the citizen said the guidance of topic failed */
     int  opted_out;          /* 1 after an opt-out word until the citizen opts in again */
+    int  misses;             /* messages in a row met with the apology (not understood);
+                                from the second on, a short reply offering an officer */
     dlg_intake intake;       /* step DLG_INTAKE_NONE when no intake runs */
 } dlg_state;
 

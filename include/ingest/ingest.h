@@ -28,7 +28,10 @@ typedef enum ingest_kind {
     INGEST_TEXT = 0,   /* a message to understand and answer */
     INGEST_FOLLOW,     /* Zalo follow: greeting and menu */
     INGEST_NONTEXT,    /* picture, sticker, ...: "please type your question" */
-    INGEST_UNFOLLOW    /* Zalo unfollow: recorded, nothing sent */
+    INGEST_UNFOLLOW,   /* Zalo unfollow: recorded, nothing sent */
+    INGEST_THROTTLED   /* a sender over its rate: recorded (and attached to an
+                          open case), not read by the bot; with notify, the
+                          "slow_down" notice is the only answer */
 } ingest_kind;
 
 typedef struct ingest_msg {
@@ -40,6 +43,7 @@ typedef struct ingest_msg {
     size_t          len;
     int64_t         now_ms;
     ingest_delivery delivery;
+    int             notify;        /* INGEST_THROTTLED: send the notice */
 } ingest_msg;
 
 /* What every message is understood with: loaded once, read-only. */

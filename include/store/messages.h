@@ -35,7 +35,8 @@ typedef struct store_message {
     int64_t   created_at;
 } store_message;
 
-/* The messages of a contact from since_ms on, oldest first, at most max. */
+/* The messages of a contact from since_ms on, oldest first; when there are
+ * more than max, the newest max of them. */
 int store_message_list(store *s, int64_t contact_id, int64_t since_ms,
                        store_message *rows, int max, int *n);
 

@@ -50,6 +50,7 @@ static int start_sms(app *a, char *err, size_t errlen)
     k.dlr_url_base = base;
     k.dlr_mask = (int)c->kannel_dlr_mask;
     k.timeout_ms = c->send_timeout_ms;
+    k.webhook_key = c->kannel_webhook_key;
     rc = kannel_adapter_new(&k, &a->sms.adapter);
     if (rc)
         return hd_seterr(err, errlen, rc, "sms adapter: %s", hd_strerror(rc));

@@ -20,7 +20,7 @@
 
 typedef struct kannel_self {
     kannel_cfg cfg;            /* strings below are our own copies */
-    char      *sendsms_url, *user, *password, *sender, *dlr_url_base;
+    char      *sendsms_url, *user, *password, *sender, *dlr_url_base, *webhook_key;
 } kannel_self;
 
 /* ---- reading fields ---- */
@@ -163,7 +163,7 @@ int kannel_parse_inbound(const chan_request *req, chan_inbound *out, char *err, 
     }
     rc = kannel_field(req, "text", raw, rawcap, &len);
     if (rc == HD_ENOTFOUND) {
-        rc = hd_seterr(err, errlen, HD_EPARSE, "kannel: no 'text' field (check get-url has text=%%a)");
+        rc = hd_seterr(err, errlen, HD_EPARSE, "kannel: no 'text' field (check get-url has text=%%b)");
         goto out;
     }
     if (rc) {
@@ -292,6 +292,7 @@ static void kannel_destroy(chan_adapter *a)
         free(s->password);
         free(s->sender);
         free(s->dlr_url_base);
+        free(s->webhook_key);
         free(s);
     }
     free(a);
@@ -324,7 +325,8 @@ int kannel_adapter_new(const kannel_cfg *cfg, chan_adapter **out)
     a->self = s;
     if (kannel_dup(cfg->sendsms_url, &s->sendsms_url) || kannel_dup(cfg->user, &s->user) ||
         kannel_dup(cfg->password, &s->password) || kannel_dup(cfg->sender, &s->sender) ||
-        kannel_dup(cfg->dlr_url_base, &s->dlr_url_base))
+        kannel_dup(cfg->dlr_url_base, &s->dlr_url_base) ||
+        kannel_dup(cfg->webhook_key, &s->webhook_key))
         goto out;
     s->cfg = *cfg;
     s->cfg.sendsms_url = s->sendsms_url;
@@ -332,6 +334,7 @@ int kannel_adapter_new(const kannel_cfg *cfg, chan_adapter **out)
     s->cfg.password = s->password;
     s->cfg.sender = s->sender;
     s->cfg.dlr_url_base = s->dlr_url_base;
+    s->cfg.webhook_key = s->webhook_key;
     a->name = "sms";
     a->parse = kannel_parse_cb;
     a->send = kannel_send_cb;

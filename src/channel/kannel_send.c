@@ -68,8 +68,11 @@ int kannel_build_sendsms_url(const kannel_cfg *cfg, const chan_outbound *m, buf 
         while (base && cfg->dlr_url_base[base - 1] == '/')
             base--;
         /* %d stays literal: Kannel puts the report type there */
-        n = snprintf(dlr, sizeof dlr, "%.*s/webhooks/kannel/dlr?outbox=%" PRId64 "&status=%%d",
-                     (int)base, cfg->dlr_url_base, m->outbox_id);
+        /* The report comes back with our webhook key, when one is set. */
+        n = snprintf(dlr, sizeof dlr, "%.*s/webhooks/kannel/dlr?outbox=%" PRId64 "&status=%%d%s%s",
+                     (int)base, cfg->dlr_url_base, m->outbox_id,
+                     cfg->webhook_key && *cfg->webhook_key ? "&key=" : "",
+                     cfg->webhook_key && *cfg->webhook_key ? cfg->webhook_key : "");
         if (n < 0 || (size_t)n >= sizeof dlr)
             return hd_seterr(err, errlen, HD_ECONFIG, "kannel: dlr_url_base too long");
         rc = buf_appendf(out, "&dlr-mask=%d", cfg->dlr_mask > 0 ? cfg->dlr_mask : KANNEL_DLR_MASK_DEFAULT);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define CLI_POOL_DEFAULT 16
+
 /* The database's directory is created on first start (var/ by default), so
  * that a fresh clone runs without a set-up step. */
 static void make_parent_dir(const char *path)
@@ -36,10 +38,13 @@ int cli_open_app(struct app *a, int n_stores)
         return rc;
     }
     make_parent_dir(cfg.db_path);
-    /* By default one connection per HTTP worker thread, plus one for
-     * background work. */
+    /* By default a connection per handler thread and a few for background
+     * work (delivery, campaign, maintenance), but not more than 16: each
+     * keeps its own page cache, and inbound messages, the bulk of the
+     * writes, go through the group commit's own connection anyway. */
     if (n_stores <= 0)
-        n_stores = cfg.http_threads + 1 > APP_POOL_MAX ? APP_POOL_MAX : (int)cfg.http_threads + 1;
+        n_stores = cfg.handler_threads + 4 > CLI_POOL_DEFAULT ? CLI_POOL_DEFAULT
+                                                              : (int)cfg.handler_threads + 4;
     rc = app_open(a, &cfg, n_stores, err, sizeof err);
     if (rc)
         fprintf(stderr, "vneid-helpdesk: %s\n", err[0] ? err : hd_strerror(rc));

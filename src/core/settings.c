@@ -131,6 +131,11 @@ int settings_load(settings *s, const char *env_file, char *err, size_t errlen)
                          "HELPDESK_OUTBOX_*: attempts >= 1, lease and back-off >= 1000 ms");
     if (s->sms_rate_per_s < 1 || s->zalo_rate_per_s < 1)
         return hd_seterr(err, errlen, HD_ECONFIG, "SMS_RATE_PER_S and ZALO_RATE_PER_S must be >= 1");
+    for (const char *k = s->kannel_webhook_key; *k; k++)
+        if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+              *k == '-' || *k == '_'))
+            return hd_seterr(err, errlen, HD_ECONFIG,
+                             "KANNEL_WEBHOOK_KEY may hold only letters, digits, '-' and '_'");
     if (s->handler_threads < 1 || s->handler_threads > 1024)
         return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_HANDLER_THREADS must be 1..1024");
     if (s->group_commit_max < 1 || s->group_commit_max > 10000)

@@ -11,6 +11,8 @@
  *   6. the intent of the classifier, or the node's "unknown" fallback.
  * A new contact (empty state) gets the greeting and the menu, unless the first
  * message already asks something: then a short greeting and the answer.
+ * A second message in a row that is not understood gets a short apology that
+ * offers an officer ("unknown_again") rather than the whole menu once more.
  * While a case intake runs, the message answers its question instead (see
  * intake_route below and intake.c).
  * No I/O, no allocation; the one large local is the normalised text. */
@@ -88,14 +90,33 @@ static const dlg_option *means_option(const dlg_turn *s, const dlg_node *n)
     return NULL;
 }
 
+/* Count the messages not understood in a row; from the second on, the menu
+ * the citizen was just shown is not sent again. The node to enter. */
+static int count_miss(dlg_turn *s, int go)
+{
+    const dlg_flow *f = s->f;
+    dlg_state *st = &s->out->state;
+
+    if (go != f->unknown && go != f->unknown_again) {
+        st->misses = 0;
+        return go;
+    }
+    if (st->misses < 1000)   /* bounded: dlg_state_decode refuses more */
+        st->misses++;
+    return st->misses >= 2 && f->unknown_again >= 0 ? f->unknown_again : go;
+}
+
 static void enter(dlg_turn *s, int go, const dlg_option *opt, int fresh, int by_nlu)
 {
     const dlg_flow *f = s->f;
-    const dlg_node *n = &f->nodes[go];
+    const dlg_node *n;
     dlg_result *r = s->out;
     dlg_state *st = &r->state;
     char before[DLG_ID_MAX], arg[64], why[DLG_ID_MAX];
     const char *reason = NULL, *about = NULL;
+
+    go = count_miss(s, go);
+    n = &f->nodes[go];
 
     memcpy(before, st->topic, sizeof before);
     if (opt && opt->outcome != DLG_OUTCOME_NONE && st->topic[0]) {
@@ -149,11 +170,18 @@ static void enter(dlg_turn *s, int go, const dlg_option *opt, int fresh, int by_
     }
 }
 
+/* Where a message not understood goes. "noted" (the officer will see it)
+ * holds only while a case is open: once it is resolved or closed nobody
+ * reads what is added, so the citizen gets the apology and the menu. */
 static int unknown_node(const dlg_turn *s)
 {
+    int go = s->f->unknown;
+
     if (s->cur >= 0 && s->f->nodes[s->cur].on_unknown >= 0)
-        return s->f->nodes[s->cur].on_unknown;
-    return s->f->unknown;
+        go = s->f->nodes[s->cur].on_unknown;
+    if (go == s->f->noted && s->env->open_case_id <= 0)
+        go = s->f->unknown;
+    return go;
 }
 
 /* A message while the intake runs: an opt-out word still opts out (and
@@ -170,9 +198,17 @@ static void intake_route(dlg_turn *s)
     if (dlg_words_exact(&w[DLG_W_OPT_OUT], folded) ||
         (s->intent == NLU_OPT_OUT && st->intake.step != DLG_INTAKE_DESC &&
          !dlg_words_exact(&w[DLG_W_INTAKE_CANCEL], folded))) {
+        dlg_reply *rp;
+        char buf[DLG_TEXT_MAX];
+
         dlg_intake_clear(&st->intake);
         dlg_action_add(s->out, "intake_cancel", "");
         enter(s, f->opt_out, NULL, 0, 1);
+        /* Say first that the half-made request went nowhere. */
+        rp = &s->out->replies[s->out->n_replies - 1];
+        snprintf(buf, sizeof buf, "%s", dlg_flow_text(f, "intake_not_sent"));
+        dlg_append(buf, sizeof buf, "\n", rp->text);
+        memcpy(rp->text, buf, strlen(buf) + 1);
         return;
     }
     if (dlg_words_exact(&w[DLG_W_INTAKE_CANCEL], folded) || dlg_words_exact(&w[DLG_W_MENU], folded)) {
@@ -251,6 +287,7 @@ int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t l
     snprintf(out->state.topic, sizeof out->state.topic, "%.*s", DLG_ID_MAX - 1, in->topic);
     out->state.tries = in->tries < 0 ? 0 : in->tries;
     out->state.opted_out = in->opted_out ? 1 : 0;
+    out->state.misses = in->misses < 0 ? 0 : in->misses > 1000 ? 1000 : in->misses;
     if (out->state.topic[0] && !nlu_intent_valid(out->state.topic))
         out->state.topic[0] = '\0';
     out->state.intake = in->intake;

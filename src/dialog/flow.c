@@ -24,7 +24,8 @@ static const char *const flow_files[DLG_FLOW_FILES] = {
 };
 
 static const char *const word_lists[DLG_W_COUNT] = {
-    "menu", "opt_out", "opt_in", "yes", "no", "yes_in", "no_in", "no_word", "intake_cancel"
+    "menu", "opt_out", "opt_in", "yes", "no", "yes_in", "no_in", "no_word", "intake_cancel",
+    "confirm_send", "confirm_redo"
 };
 
 /* Texts the engine itself needs besides the nodes (the intake's: see
@@ -37,10 +38,11 @@ static const char *const required_texts[] = {
     "intake_ask_commune", "intake_commune_pick", "intake_commune_option",
     "intake_commune_option_old", "intake_commune_unknown", "intake_ask_province",
     "intake_province_pick", "intake_province_option", "intake_province_unknown",
+    "intake_province_skip",
     "intake_ask_phone", "intake_ask_phone_sms", "intake_phone_bad", "intake_phone_bad_sms",
-    "intake_ask_desc", "intake_desc_empty", "intake_confirm", "intake_opt_send",
-    "intake_opt_redo", "intake_place_commune", "intake_place_province", "intake_place_none",
-    "intake_unit_none",
+    "intake_ask_desc", "intake_desc_empty", "intake_confirm", "intake_confirm_no_id",
+    "intake_confirm_retry", "intake_opt_send", "intake_opt_redo", "intake_place_commune",
+    "intake_place_province", "intake_place_none", "intake_unit_none", "intake_not_sent",
     "case_created", "case_appended", NULL
 };
 
@@ -288,7 +290,8 @@ out:
 /* Where a required key belongs, for the error message. */
 static const char *home_file(const char *key)
 {
-    return strncmp(key, "intake_", 7) && strncmp(key, "case_", 5) ? "flow.json" : "intake.json";
+    return strncmp(key, "intake_", 7) && strncmp(key, "case_", 5) &&
+           strncmp(key, "confirm_", 8) ? "flow.json" : "intake.json";
 }
 
 static int check_required(dlg_flow *f, const char *dir, char *err, size_t errlen)
@@ -305,6 +308,8 @@ static int check_required(dlg_flow *f, const char *dir, char *err, size_t errlen
             return hd_seterr(err, errlen, HD_EPARSE, "%s/%s: texts.%s: missing", dir,
                              home_file(required_texts[i]), required_texts[i]);
     f->greeting_short = dlg_flow_text(f, "greeting_short");
+    /* Optional: without it every miss gets the apology and the menu. */
+    f->unknown_again = dlg_flow_find(f, "unknown_again");
     for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
         *slot[i] = dlg_flow_find(f, nodes[i]);
         if (*slot[i] < 0)

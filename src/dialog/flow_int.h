@@ -67,6 +67,8 @@ enum {
     DLG_W_NO_IN,      /* phrase anywhere */
     DLG_W_NO_WORD,    /* anywhere, when nothing else is understood */
     DLG_W_INTAKE_CANCEL, /* whole message: leave the case intake */
+    DLG_W_CONFIRM_SEND,  /* whole message, at the intake's summary: send it */
+    DLG_W_CONFIRM_REDO,  /* whole message, at the intake's summary: start again */
     DLG_W_COUNT
 };
 
@@ -81,6 +83,7 @@ struct dlg_flow {
     int         intent_node[NLU_INTENT_COUNT];
     int         menu, greeting, unknown, opt_out, opt_in;  /* node indices */
     int         intake_cancelled, noted;                   /* node indices */
+    int         unknown_again;   /* node for a second miss in a row; -1: none */
     const char *greeting_short;
     char      **owned;
     int         n_owned, cap_owned;

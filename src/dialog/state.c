@@ -1,7 +1,8 @@
 /* state.c -- a contact's dialogue state as compact JSON for the store.
  *
  * {"node":"otp_not_received","topic":"otp_not_received","tries":1,"opted_out":0}
- * plus "intake":{...} while a case intake runs (state_intake.c).
+ * plus "misses":n after messages not understood, and "intake":{...} while a
+ * case intake runs (state_intake.c).
  * Missing keys take their fresh value, so states written by an older version
  * still load; anything else that is not a state is refused as a whole, since
  * half of a broken state could lead the conversation somewhere odd. */
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #define STATE_TRIES_MAX 1000
+#define STATE_MISSES_MAX 1000
 
 static int node_id_ok(const char *s)
 {
@@ -42,6 +44,13 @@ int dlg_state_encode(const dlg_state *s, char *out, size_t cap)
         !cJSON_AddStringToObject(o, "topic", topic) ||
         !cJSON_AddNumberToObject(o, "tries", s->tries) ||
         !cJSON_AddNumberToObject(o, "opted_out", s->opted_out ? 1 : 0)) {
+        rc = HD_ENOMEM;
+        goto out;
+    }
+    /* Only when there is something to say: older readers see the same JSON. */
+    if (s->misses > 0 &&
+        !cJSON_AddNumberToObject(o, "misses", s->misses > STATE_MISSES_MAX ? STATE_MISSES_MAX
+                                                                           : s->misses)) {
         rc = HD_ENOMEM;
         goto out;
     }
@@ -121,6 +130,7 @@ int dlg_state_decode(const char *json, dlg_state *out)
     if ((rc = get_id(o, "node", s.node)) || (rc = get_id(o, "topic", s.topic)) ||
         (rc = get_int(o, "tries", 0, STATE_TRIES_MAX, &s.tries)) ||
         (rc = get_int(o, "opted_out", 0, 1, &s.opted_out)) ||
+        (rc = get_int(o, "misses", 0, STATE_MISSES_MAX, &s.misses)) ||
         (rc = dlg_intake_from_json(cJSON_GetObjectItemCaseSensitive(o, "intake"), &s.intake)))
         goto out;
     if (s.topic[0] && !nlu_intent_valid(s.topic)) {

@@ -61,7 +61,7 @@ static int send_to_citizen(const http_req *req, store *s, const store_case *c,
 {
     const char *tpl = dlg_flow_text(req->app->flow, tpl_key);
     char commune[STORE_COMMUNE_NAME_MAX + 8] = "xã/phường", case_id[24], actor[CASE_ACTOR_MAX];
-    char *rendered = NULL;
+    char *rendered = NULL, *said = NULL;
     store_contact ct;
     store_commune sc;
     dlg_channel ch;
@@ -73,20 +73,26 @@ static int send_to_citizen(const http_req *req, store *s, const store_case *c,
     if (c->commune_code[0] && store_commune_get(s, c->commune_code, &sc) == HD_OK)
         snprintf(commune, sizeof commune, "%s", sc.name);
     snprintf(case_id, sizeof case_id, "%lld", (long long)c->id);
-    const char *kv[] = { "commune", commune, "case_id", case_id, "text", value ? value : "",
-                         "note", value ? value : "", NULL };
     r = calloc(1, sizeof *r);
     rendered = malloc(DLG_TEXT_MAX * 2);
-    if (!r || !rendered) {
+    said = strdup(value ? value : "");
+    if (!r || !rendered || !said) {
         rc = HD_ENOMEM;
         goto out;
     }
-    dlg_template_fill(tpl, kv, r->text, sizeof r->text);
+    /* An ID number has no business in an SMS or a chat message: whatever
+     * an officer types, it leaves (and is stored) masked. */
+    dlg_mask_idnums(said);
+    const char *kv[] = { "commune", commune, "case_id", case_id, "text", said, "note", said, NULL };
     if ((rc = store_contact_get(s, c->contact_id, &ct)))
         goto out;
     if (dlg_channel_parse(ct.channel, &ch) != HD_OK)
         ch = DLG_CH_CONSOLE;
-    dlg_render(r, ch, rendered, DLG_TEXT_MAX * 2);
+    /* Too long for the channel (three SMS parts once rendered): refused
+     * rather than cut, so that the officer knows. */
+    if ((rc = dlg_template_fill(tpl, kv, r->text, sizeof r->text)) ||
+        (rc = dlg_render(r, ch, rendered, ch == DLG_CH_SMS ? DLG_SMS_MAX + 1 : DLG_TEXT_MAX * 2)))
+        goto out;
     store_message_new m = {
         .contact_id = ct.id, .dir = STORE_OUT, .channel = ct.channel, .text = rendered,
         .status = "queued", .created_at = now,
@@ -105,6 +111,7 @@ static int send_to_citizen(const http_req *req, store *s, const store_case *c,
     case_actor_user(req->user->id, actor);
     rc = store_case_event_add(s, c->id, actor, kind, *message_id, rendered, now, NULL);
 out:
+    free(said);
     free(rendered);
     free(r);
     return rc;
@@ -177,6 +184,13 @@ static int case_act(const http_req *req, http_resp *resp, case_action act)
     case ACT_CLOSE:
         rc = store_case_close(s, c->id, req->user->id, why, now);
         break;
+    }
+    if (rc == HD_ETOOBIG) {
+        http_reply_error(resp, 400, "too_long",
+                         "the message is too long for the citizen's channel: an SMS holds 459 "
+                         "characters without diacritics, with the case number and commune");
+        rc = HD_OK;
+        goto out;
     }
     if (rc == HD_ESTATE) {
         http_reply_error(resp, 409, "conflict",

@@ -12,6 +12,7 @@
 #include "store/audit.h"
 #include "store/messages.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,20 @@ static int by_overdue_then_age(const void *x, const void *y)
     if (a->c->created_at != b->c->created_at)
         return a->c->created_at < b->c->created_at ? -1 : 1;
     return a->c->id < b->c->id ? -1 : 1;
+}
+
+/* A whole number lo..hi, nothing else; 1 when it is one. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return 0;
+    *out = (int)v;
+    return 1;
 }
 
 /* Query arguments into a filter; 0, or answers 400 and returns HD_EINVAL. */
@@ -57,16 +72,10 @@ static int parse_filter(const http_req *req, store_case_filter *f, int *overdue_
     *overdue_only = (v = http_arg(req, "overdue")) && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
     *limit = 50;
     *offset = 0;
-    if ((v = http_arg(req, "limit")) && *v) {
-        *limit = atoi(v);
-        if (*limit < 1 || *limit > CASES_PAGE_MAX)
-            goto bad;
-    }
-    if ((v = http_arg(req, "offset")) && *v) {
-        *offset = atoi(v);
-        if (*offset < 0)
-            goto bad;
-    }
+    if ((v = http_arg(req, "limit")) && *v && !parse_int(v, 1, CASES_PAGE_MAX, limit))
+        goto bad;
+    if ((v = http_arg(req, "offset")) && *v && !parse_int(v, 0, CASES_SCAN_MAX, offset))
+        goto bad;
     /* What the caller may see narrows every filter. */
     if (req->user->role == USER_OFFICER) {
         f->communes = (const char (*)[STORE_COMMUNE_CODE_MAX])req->user->communes;
@@ -123,6 +132,9 @@ int http_cases_list(const http_req *req, http_resp *resp)
         if (total > CASES_SCAN_MAX)
             cJSON_AddBoolToObject(o, "truncated", 1);
     }
+    /* The list shows names and phones: a read of personal data too. */
+    if (rc == HD_OK && store_audit_add(s, req->user->id, "case.list", 0, NULL, now) != HD_OK)
+        log_error("cases: audit of a list read failed");
     app_store_release(req->app, s);
     if (rc == HD_OK)
         rc = http_reply_json(resp, 200, o);

@@ -50,7 +50,7 @@ int http_simulate(const http_req *req, http_resp *resp)
     ingest_msg in = { 0 };
     ingest_env env;
     cJSON *body, *contact, *channel, *text, *o = NULL, *arr, *details;
-    char err[256];
+    char err[256] = "";
     dlg_channel ch;
     store *s;
     int rc = HD_OK;

@@ -357,13 +357,14 @@ int http_server_start(app *a, http_server **out, char *err, size_t errlen)
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
         0, NULL, NULL, on_request, srv,
+        /* First, so that MHD's own early messages go through our log too. */
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.http_threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)a->cfg.http_max_conns,
         MHD_OPTION_CONNECTION_TIMEOUT, 30u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
         MHD_OPTION_END);
     if (!srv->mhd) {
         http_workq_stop(srv->q);

@@ -14,10 +14,4 @@ int  webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
 /* 200 {"status":"accepted"|"duplicate"}, or 503/500 with a JSON error. */
 int  webhook_reply_ingested(http_resp *resp, int rc, int duplicate);
 
-/* webhook_throttle.c: store a message of a sender over its rate without
- * answering it, in one transaction; notify: also queue the "slow_down"
- * text (*queued = 1 when it was). */
-int  webhook_store_throttled(app *a, store *s, dlg_channel ch, const chan_inbound *in,
-                             int64_t now, int notify, int *duplicate, int *queued);
-
 #endif

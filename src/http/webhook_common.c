@@ -52,59 +52,48 @@ static ratelimit_verdict sender_verdict(app *a, dlg_channel ch, const chan_inbou
     return ratelimit_take(a->senders, key, (size_t)n, now);
 }
 
-/* Store the message of a sender over its rate, unanswered (but for one
- * notice per episode): see webhook_throttle.c. */
-static int ingest_throttled(const http_req *req, dlg_channel ch, const chan_inbound *in,
-                            int64_t now, int first, int *duplicate)
+/* One message through the group commit (batch.h), or, without one
+ * (tests, tools), through a connection of the pool. */
+static int ingest_one(const http_req *req, const ingest_msg *m, ingest_result *res,
+                      char *err, size_t errlen)
 {
-    app *a = req->app;
+    ingest_env env;
     store *s = NULL;
-    int rc, queued = 0;
+    int rc;
 
-    rc = app_store_acquire_wait(a, a->cfg.queue_wait_ms, &s);
-    if (rc == HD_OK) {
-        rc = webhook_store_throttled(a, s, ch, in, now, first, duplicate, &queued);
-        app_store_release(a, s);
-    }
-    if (rc) {
-        log_error("webhook %s: storing a throttled message: %s", dlg_channel_name(ch),
-                  hd_strerror(rc));
-        metrics_error_rc(a->metrics, rc);
-        return rc;
-    }
-    if (*duplicate)
-        return HD_OK;
-    if (first)
-        log_warn("webhook %s: a sender is over %lld messages a minute; its messages are kept "
-                 "but not answered until it slows down", dlg_channel_name(ch),
-                 a->cfg.sender_rate_per_min);
-    metrics_msg_in(a->metrics, dlg_channel_name(ch));
-    metrics_msg_throttled(a->metrics, dlg_channel_name(ch));
-    if (queued)
-        app_channel_kick(a, dlg_channel_name(ch));
-    return HD_OK;
+    if (req->app->batch)
+        return ingest_batch_run(req->app->batch, m, res, err, errlen);
+    /* Bounded: a request that cannot get a connection in time answers 503
+     * (the provider retries) instead of holding a handler thread. */
+    rc = app_store_acquire_wait(req->app, req->app->cfg.queue_wait_ms, &s);
+    if (rc)
+        return hd_seterr(err, errlen, rc, "no database connection free in time");
+    app_ingest_env(req->app, &env);
+    rc = ingest_message(s, &env, m, res, err, errlen);
+    app_store_release(req->app, s);
+    return rc;
 }
 
 int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
                    int *duplicate)
 {
+    const char *chname = dlg_channel_name(ch);
     ingest_result *res;
-    ingest_env env;
     char err[256] = "";
     int64_t now = clock_now_ms();
     ratelimit_verdict v;
-    store *s = NULL;
     int rc;
 
     *duplicate = 0;
+    /* A sender over its rate is stored but not read by the bot: nothing a
+     * citizen sends is dropped, and a phone stuck re-sending costs no SMS
+     * and cannot starve the others (it shares their group commits). */
     v = sender_verdict(req->app, ch, in, now);
-    if (v != RATELIMIT_ALLOW)
-        return ingest_throttled(req, ch, in, now, v == RATELIMIT_LIMIT_FIRST, duplicate);
     res = malloc(sizeof *res);
     if (!res)
         return HD_ENOMEM;
     ingest_msg m = {
-        .kind = kind_of(in->event),
+        .kind = v != RATELIMIT_ALLOW ? INGEST_THROTTLED : kind_of(in->event),
         .channel = ch,
         .address = in->address,
         .external_id = in->external_id[0] ? in->external_id : NULL,
@@ -112,30 +101,25 @@ int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
         .len = in->event == CHAN_EV_TEXT ? in->text_len : 0,
         .now_ms = now,
         .delivery = INGEST_QUEUE,
+        .notify = v == RATELIMIT_LIMIT_FIRST,
     };
-    if (req->app->batch) {
-        /* Committed together with whatever else is arriving (batch.h). */
-        rc = ingest_batch_run(req->app->batch, &m, res, err, sizeof err);
-    } else {
-        /* Bounded: a request that cannot get a connection in time answers
-         * 503 (the provider retries) instead of holding a handler thread. */
-        rc = app_store_acquire_wait(req->app, req->app->cfg.queue_wait_ms, &s);
-        if (rc == HD_OK) {
-            app_ingest_env(req->app, &env);
-            rc = ingest_message(s, &env, &m, res, err, sizeof err);
-            app_store_release(req->app, s);
-        } else {
-            snprintf(err, sizeof err, "no database connection free in time");
-        }
-    }
+    rc = ingest_one(req, &m, res, err, sizeof err);
     if (rc) {
-        log_error("webhook %s: %s", dlg_channel_name(ch), err);
+        log_error("webhook %s: %s", chname, err[0] ? err : hd_strerror(rc));
         metrics_error_rc(req->app->metrics, rc);
     } else if (res->duplicate) {
         *duplicate = 1;
     } else {
-        metrics_msg_in(req->app->metrics, dlg_channel_name(ch));
-        app_channel_kick(req->app, dlg_channel_name(ch));
+        metrics_msg_in(req->app->metrics, chname);
+        if (m.kind == INGEST_THROTTLED) {
+            metrics_msg_throttled(req->app->metrics, chname);
+            if (m.notify)
+                log_warn("webhook %s: a sender is over %lld messages a minute; its messages are "
+                         "kept but not answered until it slows down", chname,
+                         req->app->cfg.sender_rate_per_min);
+        }
+        if (res->step.n_replies)
+            app_channel_kick(req->app, chname);
     }
     free(res);
     return rc;

@@ -12,7 +12,33 @@
 #include "store/outbox.h"
 #include "webhook.h"
 
+#include "core/form.h"
+
+#include <openssl/crypto.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* With KANNEL_WEBHOOK_KEY set, a request must carry it as `key` (compared in
+ * constant time): the webhooks are reachable by anyone who can reach the
+ * server. Answers 403 and returns 0 when it does not. */
+static int key_ok(const http_req *req, http_resp *resp)
+{
+    const char *want = req->app->cfg.kannel_webhook_key;
+    char got[SETTINGS_STR_MAX];
+    size_t n = 0, wn = strlen(want);
+
+    if (!*want)
+        return 1;
+    /* In the query (get-url, dlr-url) or, for a POST, in the form body. */
+    if (form_get(req->query, req->query_len, "key", got, sizeof got, &n) != HD_OK &&
+        form_get(req->body, req->body_len, "key", got, sizeof got, &n) != HD_OK)
+        n = 0;
+    if (n != wn || CRYPTO_memcmp(got, want, wn) != 0) {
+        http_reply_error(resp, 403, "forbidden", "missing or wrong webhook key");
+        return 0;
+    }
+    return 1;
+}
 
 int http_kannel_inbound(const http_req *req, http_resp *resp)
 {
@@ -24,6 +50,8 @@ int http_kannel_inbound(const http_req *req, http_resp *resp)
 
     if (!ch || !ch->adapter)
         return http_reply_error(resp, 503, "not_configured", "the SMS channel is not set up");
+    if (!key_ok(req, resp))
+        return HD_OK;
     in = malloc(sizeof *in);
     if (!in)
         return HD_ENOMEM;
@@ -54,6 +82,8 @@ int http_kannel_dlr(const http_req *req, http_resp *resp)
     store *s = NULL;
     cJSON *o;
 
+    if (!key_ok(req, resp))
+        return HD_OK;
     webhook_request(req, &cr);
     if (kannel_parse_dlr(&cr, &id, &bits) != HD_OK)
         return http_reply_error(resp, 400, "bad_request", "outbox and status are required");

@@ -12,6 +12,7 @@
 #include "store/messages.h"
 #include "store/outbox.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -97,7 +98,21 @@ static const char *const kind_status[] = {
     [INGEST_FOLLOW] = "follow",
     [INGEST_NONTEXT] = "non_text",
     [INGEST_UNFOLLOW] = "unfollow",
+    [INGEST_THROTTLED] = "throttled",
 };
+
+/* A sender over its rate is told once per episode that they were heard (a
+ * person typing fast); a phone stuck re-sending gets nothing more. */
+static int throttle_notice(const dlg_flow *flow, dlg_result *out)
+{
+    const char *text = dlg_flow_text(flow, "slow_down");
+
+    if (!text || !*text)
+        return HD_OK;
+    snprintf(out->replies[0].text, sizeof out->replies[0].text, "%s", text);
+    out->n_replies = 1;
+    return HD_OK;
+}
 
 /* The engine's answer to what arrived; an unfollow gets none. */
 static int ingest_step(const ingest_env *env, const store_contact *c, int64_t open_case_id,
@@ -127,9 +142,12 @@ static int ingest_step(const ingest_env *env, const store_contact *c, int64_t op
     case INGEST_NONTEXT:
         return dlg_on_event(env->flow, st, DLG_EV_NONTEXT, out);
     case INGEST_UNFOLLOW:
+    case INGEST_THROTTLED:
         memset(out, 0, sizeof *out);
         out->state = *st;
         out->nlu.intent = NLU_UNKNOWN;
+        if (in->kind == INGEST_THROTTLED && in->notify && !st->opted_out)
+            return throttle_notice(env->flow, out);
         return HD_OK;
     }
     return HD_EINVAL;
@@ -182,7 +200,7 @@ int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
     int rc;
 
     if (!s || !env || !env->flow || !in || !out || !in->address || !in->text ||
-        (unsigned)in->kind > INGEST_UNFOLLOW)
+        (unsigned)in->kind > INGEST_THROTTLED)
         return HD_EINVAL;
     memset(out, 0, sizeof *out);
     masked = malloc(in->len + 1);

@@ -97,7 +97,7 @@ int ingest_cases(store *s, const ingest_env *env, const ingest_msg *in, int64_t 
 {
     int rc = HD_OK;
 
-    if (open_case_id && in->kind == INGEST_TEXT) {
+    if (open_case_id && (in->kind == INGEST_TEXT || in->kind == INGEST_THROTTLED)) {
         out->case_id = open_case_id;
         rc = store_case_event_add(s, open_case_id, "citizen", "message", out->message_id,
                                   masked_text, in->now_ms, NULL);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -245,7 +246,13 @@ static void *worker_main(void *arg)
                 continue;
             }
             memset(&res, 0, sizeof res);
-            w->ad->send(w->ad, &m, &res);
+            /* An adapter that fails without saying how is a temporary
+             * failure, never a success (CHAN_SENT is 0). */
+            res.status = CHAN_RETRY;
+            if (w->ad->send(w->ad, &m, &res) != HD_OK) {
+                res.status = CHAN_RETRY;
+                snprintf(res.reason, sizeof res.reason, "adapter error");
+            }
             w->retry_at[i] = worker_record(w, &w->rows[i], &res);
         }
     }

@@ -43,6 +43,24 @@ static const char SQL_PURGE_TEXTS[] =
 static const char SQL_PURGE_EVENTS[] =
     "INSERT INTO case_events (case_id, at, actor, kind)"
     " SELECT id, ?2, 'system', 'purged' FROM cases WHERE" PURGE_WHERE;
+/* What the citizen and the officers wrote around the case (from a day
+ * before it opened until it ended) holds the same personal data: name,
+ * phone, description, the intake's summary. Emptied too, in the messages
+ * and in the outbox. */
+#define PURGE_WINDOW(t) \
+    " EXISTS (SELECT 1 FROM cases c WHERE c.contact_id = " t ".contact_id" \
+    " AND c.purged_at IS NULL AND ((c.status = 'resolved' AND c.resolved_at < ?1)" \
+    " OR (c.status = 'closed' AND c.closed_at < ?1))" \
+    " AND " t ".created_at >= c.created_at - 86400000" \
+    " AND " t ".created_at <= COALESCE(c.resolved_at, c.closed_at))"
+/* The IN list lets SQLite walk messages_contact for the few contacts
+ * concerned instead of every message. */
+static const char SQL_PURGE_MESSAGES[] =
+    "UPDATE messages SET text = '' WHERE contact_id IN (SELECT contact_id FROM cases WHERE"
+    PURGE_WHERE ") AND text <> '' AND" PURGE_WINDOW("messages");
+static const char SQL_PURGE_OUTBOX[] =
+    "UPDATE outbox SET text = '' WHERE contact_id IN (SELECT contact_id FROM cases WHERE"
+    PURGE_WHERE ") AND text <> '' AND" PURGE_WINDOW("outbox");
 static const char SQL_PURGE_CASES[] =
     "UPDATE cases SET full_name = NULL, id_enc = NULL, callback_phone = NULL,"
     " description = NULL, purged_at = ?2 WHERE" PURGE_WHERE;
@@ -204,6 +222,8 @@ int store_case_purge(store *s, int64_t cutoff_ms, int64_t now_ms, int *n_purged)
     if ((rc = store_tx_open(s, &own)))
         return rc;
     if ((rc = purge_step(s, SQL_PURGE_TEXTS, cutoff_ms, now_ms, NULL)) ||
+        (rc = purge_step(s, SQL_PURGE_MESSAGES, cutoff_ms, now_ms, NULL)) ||
+        (rc = purge_step(s, SQL_PURGE_OUTBOX, cutoff_ms, now_ms, NULL)) ||
         (rc = purge_step(s, SQL_PURGE_EVENTS, cutoff_ms, now_ms, NULL)) ||
         (rc = purge_step(s, SQL_PURGE_CASES, cutoff_ms, now_ms, &n)))
         goto out;

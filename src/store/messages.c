@@ -106,9 +106,12 @@ int store_message_set_intent(store *s, int64_t id, const char *intent)
     return rc;
 }
 
+/* The newest max messages (a long conversation shows its end), returned
+ * oldest first. */
 static const char SQL_LIST[] =
-    "SELECT id, dir, substr(text, 1, 4000), status, created_at FROM messages"
-    " WHERE contact_id = ?1 AND created_at >= ?2 ORDER BY created_at, id LIMIT ?3";
+    "SELECT * FROM (SELECT id, dir, substr(text, 1, 4000), status, created_at FROM messages"
+    " WHERE contact_id = ?1 AND created_at >= ?2 ORDER BY created_at DESC, id DESC LIMIT ?3)"
+    " ORDER BY 5, 1";
 
 int store_message_list(store *s, int64_t contact_id, int64_t since_ms,
                        store_message *rows, int max, int *n)

@@ -264,6 +264,7 @@ static const migration migrations[] = {
       "CREATE UNIQUE INDEX followups_one_open ON followups(contact_id)"
       "  WHERE status IN ('pending', 'sent');"
       "CREATE INDEX messages_created ON messages(created_at);"
+      "CREATE INDEX outbox_contact ON outbox(contact_id);"
       "CREATE INDEX cases_created ON cases(created_at);" },
 
     /* Append new migrations here. */

@@ -231,8 +231,27 @@ with r.case("personal data of a resolved case is erased after the retention peri
     assert ok and row[:4] == (None, None, None, None), row
     st, _, c = api("GET", "/api/v1/cases/%d" % case_id, officer_a)
     assert st == 200 and c["purged"] and c["full_name"] is None and c["id_number"] == "********3456", c
+    (left,) = q("""SELECT count(*) FROM messages m JOIN cases c ON c.contact_id = m.contact_id
+                   WHERE c.id = ? AND m.text LIKE '%Nguyễn Văn An%'""", case_id)[0]
+    assert left == 0, "the citizen's name outlived the case in the conversation"
     (open_row,) = q("SELECT full_name FROM cases WHERE id = ?", open_id)
     assert open_row[0] == "Lê Thị Sáu", "an open case lost its data"
+
+with r.case("an officer's answer leaves with ID numbers masked; too long for SMS is refused"):
+    admin = user_add("--name", "Quản trị", "--role", "admin")
+    st, _, body = api("POST", "/api/v1/cases/%d/reply" % open_id, admin,
+                      {"text": "Số định danh của chị là 001190123456, đúng không?"})
+    assert st == 202, (st, body)
+    (text,) = q("SELECT text FROM outbox WHERE id = (SELECT max(id) FROM outbox)")[0]
+    assert "001190123456" not in text and "********3456" in text, text
+    # the first case is an SMS conversation: 600 characters do not fit three SMS parts
+    st, _, body = api("POST", "/api/v1/simulate", staff,
+                      {"contact": "0912555009", "channel": "sms", "text": "cho toi gap can bo"})
+    for t in ("Pham Van Bay", "001090123457", "Phuong Ba Dinh, Ha Noi", "1", "can giup do", "1"):
+        st, _, body = api("POST", "/api/v1/simulate", staff, {"contact": "0912555009", "channel": "sms", "text": t})
+    (sms_case,) = q("SELECT id FROM cases WHERE full_name = 'Pham Van Bay'")[0]
+    st, _, body = api("POST", "/api/v1/cases/%d/reply" % sms_case, admin, {"text": "a" * 600})
+    assert st == 400 and body["error"]["code"] == "too_long", (st, body)
 
 srv.stop()
 r.finish()

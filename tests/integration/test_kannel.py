@@ -14,7 +14,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib.kannel import Kannel  # noqa: E402
+from lib.kannel import INBOUND_QUERY, Kannel  # noqa: E402
 from lib.util import Reporter, Server, http, http_json, wait_until  # noqa: E402
 
 r = Reporter(deadline=600)
@@ -77,9 +77,12 @@ def exactly_once(db, k, numbers):
                                               list((missing or extra).items())[:2]))
 
 
+KEY = "kw-test_123"      # KANNEL_WEBHOOK_KEY: in smsbox's get-url and in our dlr-url
 srv = Server(env={"SMS_SENDER": SHORT, "SMS_RATE_PER_S": 500, "HELPDESK_OUTBOX_LEASE_MS": 8000,
-                  "HELPDESK_SEND_TIMEOUT_MS": 3000, "HELPDESK_OUTBOX_BACKOFF_MAX_MS": 2000})
-k = Kannel(srv.base_url, http_request_retry=30, http_queue_delay=1).start()
+                  "HELPDESK_SEND_TIMEOUT_MS": 3000, "HELPDESK_OUTBOX_BACKOFF_MAX_MS": 2000,
+                  "KANNEL_WEBHOOK_KEY": KEY})
+k = Kannel(srv.base_url, http_request_retry=30, http_queue_delay=1,
+           inbound_query=INBOUND_QUERY + "&key=" + KEY).start()
 srv.env.update({"KANNEL_SENDSMS_URL": k.sendsms_url, "KANNEL_USER": k.user,
                 "KANNEL_PASSWORD": k.password})
 srv.start()
@@ -129,7 +132,8 @@ with r.case("every one of the 200 answered, none twice"):
 with r.case("a repeated Kannel id is dropped and answered once"):
     q = urllib.parse.urlencode({"from": "+84912000300", "to": SHORT, "text": "kich hoat vneid",
                                 "smsc": "FAKE", "ts": "1700000000", "coding": "0",
-                                "charset": "UTF-8", "id": "5f1c2d1e-0000-4000-8000-000000000001"})
+                                "charset": "UTF-8", "id": "5f1c2d1e-0000-4000-8000-000000000001",
+                                "key": KEY})
     st1, _, b1 = http_json("GET", srv.url("/webhooks/kannel?" + q))
     st2, _, b2 = http_json("POST", srv.url("/webhooks/kannel"), q,
                            {"Content-Type": "application/x-www-form-urlencoded"})
@@ -144,17 +148,27 @@ with r.case("a repeated Kannel id is dropped and answered once"):
 with r.case("0912..., 84912... and +84912... are one contact"):
     for i, frm in enumerate(["0912000301", "84912000301", "+84912000301"]):
         q = urllib.parse.urlencode({"from": frm, "to": SHORT, "text": "cam on", "coding": "0",
-                                    "charset": "UTF-8", "id": "5f1c2d1e-0000-4000-8000-00000000030%d" % i})
+                                    "charset": "UTF-8", "id": "5f1c2d1e-0000-4000-8000-00000000030%d" % i,
+                                    "key": KEY})
         st, _, _ = http("GET", srv.url("/webhooks/kannel?" + q))
         assert st == 200, st
     rows = db_rows(db, "SELECT count(*) FROM contacts WHERE channel='sms' AND address LIKE '%912000301'")
     assert rows[0][0] == 1, rows
 
 with r.case("a malformed Kannel request gets 400 with a JSON error and is not stored"):
-    st, _, body = http_json("GET", srv.url("/webhooks/kannel?to=8088&text=hello&id=x1"))
+    st, _, body = http_json("GET", srv.url("/webhooks/kannel?to=8088&text=hello&id=x1&key=" + KEY))
     assert st == 400 and body["error"]["message"], (st, body)
-    st, _, body = http_json("GET", srv.url("/webhooks/kannel?from=hello&to=8088&text=hi&id=x2"))
+    st, _, body = http_json("GET", srv.url("/webhooks/kannel?from=hello&to=8088&text=hi&id=x2&key=" + KEY))
     assert st == 400, (st, body)
+
+with r.case("without the webhook key (or with a wrong one) Kannel's webhooks answer 403"):
+    good = "from=0912000999&to=8088&text=STOP&coding=0&charset=UTF-8&id=x3"
+    for extra in ("", "&key=wrong", "&key=" + KEY[:-1]):
+        st, _, body = http_json("GET", srv.url("/webhooks/kannel?" + good + extra))
+        assert st == 403 and body["error"]["code"] == "forbidden", (extra, st, body)
+    st, _, body = http_json("GET", srv.url("/webhooks/kannel/dlr?outbox=1&status=1"))
+    assert st == 403, (st, body)
+    assert db_rows(db, "SELECT count(*) FROM messages WHERE external_id = 'x3'")[0][0] == 0
     assert db_rows(db, "SELECT count(*) FROM messages WHERE external_id IN ('x1','x2')")[0][0] == 0
 
 late = ["09120004%02d" % i for i in range(10)]

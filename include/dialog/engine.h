@@ -10,8 +10,9 @@
  *
  * Case intake. Where the flow escalates (a node with "escalate"), the engine
  * emits "escalate" as before and then collects what the commune police need,
- * one message at a time: full name -> ID number -> commune (or, failing that,
- * the province) -> callback phone -> short description -> confirmation. The
+ * one message at a time: full name -> ID number (not for a scam report) ->
+ * commune (or, failing that, the province; failing both, no place) ->
+ * callback phone -> short description -> confirmation. The
  * texts are in messages/intake.json; the steps and the actions the edges act
  * on are listed at dlg_action below. */
 #ifndef HD_DIALOG_ENGINE_H
@@ -40,7 +41,7 @@
 #define DLG_DESC_MAX       608
 #define DLG_CANDS_MAX      5     /* commune (or province) options shown at once */
 #define DLG_IDMASK_MAX     13    /* "********1234" */
-#define DLG_PHONE_MAX      11    /* national form "0912345678" */
+#define DLG_PHONE_MAX      11    /* national form "0912345678", landline "02438123456" */
 
 /* Where the intake is. The order is the order of the questions. */
 typedef enum dlg_intake_step {
@@ -72,7 +73,7 @@ typedef struct dlg_intake {
     char cands[DLG_CANDS_MAX][6];  /* commune codes (COMMUNE) or province codes
                                       (PROVINCE) offered as options 1..n_cands */
     int  n_cands;
-    char phone[DLG_PHONE_MAX + 1]; /* callback number, national form */
+    char phone[DLG_PHONE_MAX + 1]; /* callback number, national form (mobile or landline) */
     char desc[DLG_DESC_MAX];       /* what the citizen needs, one line */
     int  fails[DLG_INTAKE_STEPS];  /* answers refused, per step */
 } dlg_intake;

@@ -179,7 +179,8 @@ int zalo_token_parse_answer(const char *body, size_t len, char *access, size_t a
     if (cJSON_IsString(e)) {
         char *end;
         long long v = strtoll(e->valuestring, &end, 10);
-        if (end != e->valuestring && *end == '\0' && v > 0)
+        /* bounded like the number form: the caller adds v * 1000 to the clock */
+        if (end != e->valuestring && *end == '\0' && v > 0 && v < 1000000000000LL)
             *expires_in_s = v;
     } else if (cJSON_IsNumber(e) && e->valuedouble > 0 && e->valuedouble < 1e12) {
         *expires_in_s = (int64_t)floor(e->valuedouble);

@@ -23,6 +23,7 @@
 #define NAME_WORDS_MIN   2
 #define NAME_WORDS_MAX   8
 #define NAME_FAILS_TAKE  2     /* after this many refusals any text is the name */
+#define DESC_FAILS_TAKE  2     /* ... and any text the description */
 #define SUMMARY_DESC     120   /* characters of the description in the summary */
 
 void dlg_action_add(dlg_result *r, const char *name, const char *arg)
@@ -66,6 +67,23 @@ static const char *text_of(const dlg_turn *s, const char *key)
     return t ? t : key;   /* required at load: never reached */
 }
 
+/* The key of the text worded for this escalation reason ("<key>_<reason>",
+ * e.g. intake_ask_desc_scam_report) if messages/ has one, else key. */
+static const char *reason_key(const dlg_turn *s, const char *key, const char *reason,
+                              char *buf, size_t cap)
+{
+    if ((size_t)snprintf(buf, cap, "%s_%s", key, reason) < cap && dlg_flow_text(s->f, buf))
+        return buf;
+    return key;
+}
+
+/* Whether the case needs the citizen's ID number. A scam report does not:
+ * the citizen has just been told that nobody may ask for their details. */
+static int needs_id(const char *reason)
+{
+    return strcmp(reason, "scam_report") != 0;
+}
+
 dlg_reply *dlg_intake_say(dlg_turn *s, const char *key, const char *const *kv)
 {
     dlg_result *r = s->out;
@@ -82,6 +100,7 @@ dlg_reply *dlg_intake_say(dlg_turn *s, const char *key, const char *const *kv)
 void dlg_intake_begin(dlg_turn *s, const char *reason, dlg_reply *rp)
 {
     dlg_intake *in = &s->out->state.intake;
+    char key[96];
 
     if (s->env->open_case_id > 0) {
         char num[24], buf[DLG_TEXT_MAX];
@@ -97,7 +116,8 @@ void dlg_intake_begin(dlg_turn *s, const char *reason, dlg_reply *rp)
     in->step = DLG_INTAKE_NAME;
     snprintf(in->kind, sizeof in->kind, "%s", kind_of(reason));
     snprintf(in->reason, sizeof in->reason, "%s", reason);
-    dlg_append(rp->text, sizeof rp->text, "\n", text_of(s, "intake_start"));
+    dlg_append(rp->text, sizeof rp->text, "\n",
+               text_of(s, reason_key(s, "intake_start", reason, key, sizeof key)));
 }
 
 /* The SMS contact's own number, national form, if there is one. */
@@ -106,6 +126,42 @@ static int own_phone(const dlg_turn *s, char *out, size_t cap)
     const char *p = s->env->contact_phone;
 
     return p && phone_format_national(p, out, cap) == HD_OK && strlen(out) <= DLG_PHONE_MAX;
+}
+
+/* A landline for the callback (for those without a mobile): since 2017 a
+ * fixed number is 0, an area code beginning with 2, and the subscriber, 11
+ * digits in all; also written +84 / 84 / 0084 without the 0, with the
+ * separators people use. Into out in national form; 0 if it is none. */
+static int landline(const char *in, char *out, size_t cap)
+{
+    char d[24];
+    const char *rest;
+    size_t n = 0;
+
+    for (const char *p = in; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (n + 1 >= sizeof d)
+                return 0;
+            d[n++] = *p;
+        } else if (!(*p == '+' && n == 0 && p == in) && !strchr(" .-()", *p)) {
+            return 0;
+        }
+    }
+    d[n] = '\0';
+    if (strncmp(d, "0084", 4) == 0)
+        rest = d + 4;
+    else if (strncmp(d, "84", 2) == 0)
+        rest = d + 2;
+    else if (d[0] == '0')
+        rest = d + 1;
+    else
+        return 0;
+    n = strlen(rest);
+    if (rest[0] != '2' || n != 10 || n + 2 > cap)
+        return 0;
+    out[0] = '0';
+    memcpy(out + 1, rest, n + 1);
+    return 1;
 }
 
 /* Keep a national-form number as the callback phone; 0 if it is no such. */
@@ -125,6 +181,8 @@ static void summary(dlg_turn *s)
     char place[256], unit[256], desc[DLG_DESC_MAX + 8];
     dlg_reply *rp;
     size_t n;
+    /* Without a number (a scam report) there is no line to show for it. */
+    const char *key = in->id_mask[0] ? "intake_confirm" : "intake_confirm_no_id";
 
     dlg_intake_place_names(s, place, sizeof place, unit, sizeof unit);
     n = dlg_clean_line(in->desc, desc, sizeof desc, SUMMARY_DESC);
@@ -135,7 +193,7 @@ static void summary(dlg_turn *s)
             "name", in->name, "id", in->id_mask, "place", place, "phone", in->phone,
             "desc", desc, NULL
         };
-        rp = dlg_intake_say(s, "intake_confirm", kv);
+        rp = dlg_intake_say(s, key, kv);
     }
     if (!rp)
         return;
@@ -147,7 +205,7 @@ static void summary(dlg_turn *s)
 void dlg_intake_ask(dlg_turn *s, dlg_intake_step step)
 {
     dlg_intake *in = &s->out->state.intake;
-    char own[PHONE_MAX];
+    char own[PHONE_MAX], key[96];
 
     if (step == DLG_INTAKE_COMMUNE && !s->env->geo)
         step = DLG_INTAKE_PHONE;   /* no directory: nothing to look a commune up in */
@@ -173,7 +231,7 @@ void dlg_intake_ask(dlg_turn *s, dlg_intake_step step)
         }
         break;
     case DLG_INTAKE_DESC:
-        dlg_intake_say(s, "intake_ask_desc", NULL);
+        dlg_intake_say(s, reason_key(s, "intake_ask_desc", in->reason, key, sizeof key), NULL);
         break;
     case DLG_INTAKE_CONFIRM:
         summary(s);
@@ -234,7 +292,7 @@ static void name_answer(dlg_turn *s)
      * third "please type your name" can. */
     if (name[0] && (name_ok(s, name) || in->fails[DLG_INTAKE_NAME] >= NAME_FAILS_TAKE)) {
         memcpy(in->name, name, strlen(name) + 1);
-        dlg_intake_ask(s, DLG_INTAKE_IDNUM);
+        dlg_intake_ask(s, needs_id(in->reason) ? DLG_INTAKE_IDNUM : DLG_INTAKE_COMMUNE);
         return;
     }
     in->fails[DLG_INTAKE_NAME]++;
@@ -341,8 +399,9 @@ static void phone_answer(dlg_turn *s)
         dlg_intake_ask(s, DLG_INTAKE_DESC);
         return;
     }
-    if (phone_normalize(s->t->nfc, s->t->nfc_len, canon, sizeof canon) == HD_OK &&
-        phone_format_national(canon, nat, sizeof nat) == HD_OK && set_phone(in, nat)) {
+    if (((phone_normalize(s->t->nfc, s->t->nfc_len, canon, sizeof canon) == HD_OK &&
+          phone_format_national(canon, nat, sizeof nat) == HD_OK) ||
+         landline(s->t->nfc, nat, sizeof nat)) && set_phone(in, nat)) {
         dlg_intake_ask(s, DLG_INTAKE_DESC);
         return;
     }
@@ -355,15 +414,42 @@ static void phone_answer(dlg_turn *s)
     }
 }
 
+/* Does the text hold a letter (of any script)? "1", "?" or "..." tells the
+ * officer nothing: most likely a menu choice or a slip. */
+static int has_letter(const char *text)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(text);
+
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
+        utf8proc_category_t cat;
+
+        if (k <= 0)
+            return 0;
+        cat = utf8proc_category(cp);
+        if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+            return 1;
+        p += k;
+        left -= k;
+    }
+    return 0;
+}
+
 static void desc_answer(dlg_turn *s)
 {
     dlg_intake *in = &s->out->state.intake;
+    char desc[DLG_DESC_MAX];
 
-    if (dlg_clean_line(s->t->nfc, in->desc, sizeof in->desc, DLG_DESC_CHARS) == 0) {
+    /* After two refusals whatever comes is kept: the officer asks anyway. */
+    if (dlg_clean_line(s->t->nfc, desc, sizeof desc, DLG_DESC_CHARS) == 0 ||
+        (!has_letter(desc) && in->fails[DLG_INTAKE_DESC] < DESC_FAILS_TAKE)) {
         in->fails[DLG_INTAKE_DESC]++;
         dlg_intake_say(s, "intake_desc_empty", NULL);
         return;
     }
+    memcpy(in->desc, desc, strlen(desc) + 1);
     dlg_mask_idnums(in->desc);
     dlg_intake_ask(s, DLG_INTAKE_CONFIRM);
 }
@@ -396,11 +482,13 @@ static void confirm_answer(dlg_turn *s)
     const char *folded = s->t->folded;
     const dlg_words *w = s->f->words;
 
-    if (strcmp(folded, "1") == 0 || dlg_words_exact(&w[DLG_W_YES], folded)) {
+    if (strcmp(folded, "1") == 0 || dlg_words_exact(&w[DLG_W_YES], folded) ||
+        dlg_words_exact(&w[DLG_W_CONFIRM_SEND], folded)) {
         open_case(s);
         return;
     }
-    if (strcmp(folded, "2") == 0 || dlg_words_exact(&w[DLG_W_NO], folded)) {
+    if (strcmp(folded, "2") == 0 || dlg_words_exact(&w[DLG_W_NO], folded) ||
+        dlg_words_exact(&w[DLG_W_CONFIRM_REDO], folded)) {
         char kind[sizeof in->kind], reason[sizeof in->reason];
 
         memcpy(kind, in->kind, sizeof kind);
@@ -412,8 +500,9 @@ static void confirm_answer(dlg_turn *s)
         dlg_intake_say(s, "intake_redo", NULL);
         return;
     }
+    /* The summary is right above: say only how to answer it. */
     in->fails[DLG_INTAKE_CONFIRM]++;
-    summary(s);
+    dlg_intake_say(s, "intake_confirm_retry", NULL);
 }
 
 void dlg_intake_answer(dlg_turn *s)

@@ -6,8 +6,10 @@
  * without asking; otherwise the best few are offered as numbered options,
  * the citizen picks one or types the place again. When nothing is found
  * twice, the case can still go to the province's queue: the citizen is asked
- * for the province and the commune stays unknown ("" in the state). Cases are
- * never lost for want of a commune. */
+ * for the province and the commune stays unknown ("" in the state). When the
+ * province is not recognised twice either, the intake goes on without a
+ * place (the officer asks on the phone). Cases are never lost for want of a
+ * commune, and nobody is asked the same thing forever. */
 #include "intake_int.h"
 
 #include "core/err.h"
@@ -18,6 +20,7 @@
 
 #define LOOK_MAX          16   /* matches looked at */
 #define COMMUNE_FAILS_MAX 2    /* then ask the province */
+#define PROVINCE_FAILS_MAX 2   /* then go on without a place */
 
 static void set_commune(dlg_intake *in, const geo_dir *geo, const geo_commune *c)
 {
@@ -104,6 +107,22 @@ static int offer_provinces(dlg_turn *s, const geo_province *const *p, int n)
     }
     in->n_cands = k;
     return k;
+}
+
+/* The last reply joined to the one before (neither has options), so that
+ * a remark and the next question go as one message; left apart if too long. */
+static void join_last(dlg_result *r)
+{
+    dlg_reply *a, *b;
+
+    if (r->n_replies < 2)
+        return;
+    a = &r->replies[r->n_replies - 2];
+    b = &r->replies[r->n_replies - 1];
+    if (a->n_options || b->n_options || strlen(a->text) + 1 + strlen(b->text) >= sizeof a->text)
+        return;
+    dlg_append(a->text, sizeof a->text, "\n", b->text);
+    r->n_replies--;
 }
 
 /* The option the message picks, 1..n_cands, or 0. */
@@ -194,7 +213,13 @@ static void province_answer(dlg_turn *s)
     }
     if (np > 1 && offer_provinces(s, prov, np) > 0)
         return;
-    in->fails[DLG_INTAKE_PROVINCE]++;
+    if (++in->fails[DLG_INTAKE_PROVINCE] >= PROVINCE_FAILS_MAX) {
+        in->commune[0] = in->province[0] = '\0';
+        dlg_intake_say(s, "intake_province_skip", NULL);
+        dlg_intake_ask(s, DLG_INTAKE_PHONE);
+        join_last(s->out);
+        return;
+    }
     dlg_intake_say(s, "intake_province_unknown", NULL);
 }
 

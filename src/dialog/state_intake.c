@@ -58,6 +58,13 @@ static int line_ok(const char *s, size_t chars)
     return strcmp(masked, s) == 0;
 }
 
+/* National form: a mobile (0 + 9 digits) or a landline (02 + 9 digits). */
+static int phone_ok(const char *s)
+{
+    return s[0] == '0' && (digits_ok(s, DLG_PHONE_MAX - 1) ||
+                           (s[1] == '2' && digits_ok(s, DLG_PHONE_MAX)));
+}
+
 static int mask_ok(const char *s)
 {
     return !s[0] || (strlen(s) == IDNUM_DIGITS && strspn(s, "*") == 8 && digits_ok(s + 8, 4));
@@ -78,7 +85,7 @@ static int intake_valid(const dlg_intake *in)
         (in->id_recheck != 0 && in->id_recheck != 1) ||
         (in->commune[0] && !digits_ok(in->commune, 5)) ||
         (in->province[0] && !digits_ok(in->province, 2)) ||
-        (in->phone[0] && (!digits_ok(in->phone, DLG_PHONE_MAX - 1) || in->phone[0] != '0')))
+        (in->phone[0] && !phone_ok(in->phone)))
         return 0;
     if (in->n_cands < 0 || in->n_cands > DLG_CANDS_MAX ||
         (in->n_cands && in->step != DLG_INTAKE_COMMUNE && in->step != DLG_INTAKE_PROVINCE))

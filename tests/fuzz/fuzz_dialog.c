@@ -3,10 +3,14 @@
  * Flow, model and directory are loaded once from messages/ and data/.
  *
  * Input: byte 0 picks the environment (bit 0 an open case, bit 1 an SMS
- * contact's phone, bit 2 no directory, bit 3 no classifier, bit 4 no year);
- * the rest is split on '\n' into messages, sent one after the other with the
- * state carried between them the way ingest does it (encoded, stored,
- * decoded). A message "\x01" is a Zalo follow, "\x02" a picture.
+ * contact's phone, bit 2 no directory, bit 3 no classifier, bit 4 no year,
+ * bit 5: the next sizeof(dlg_state) bytes are the first state, as raw
+ * memory: dlg_step must cope with any struct it is handed); the rest is
+ * split on '\n' into messages, sent one after the other with the state
+ * carried between them the way ingest does it (encoded, stored, decoded;
+ * a state that does not decode starts over, as ingest does, which is only
+ * allowed after a raw first state). A message "\x01" is a Zalo follow,
+ * "\x02" a picture.
  *
  * After every step: at least one reply, none empty, all valid UTF-8 that
  * renders for every channel; known actions with plain ASCII arguments; a
@@ -126,12 +130,14 @@ static void fdlg_check(const dlg_result *r)
 }
 
 /* The state as ingest keeps it: encode, check, decode. */
-static void fdlg_store(const dlg_state *s, dlg_state *next)
+static void fdlg_store(const dlg_state *s, dlg_state *next, int raw)
 {
     static char json[DLG_STATE_JSON_MAX], again[DLG_STATE_JSON_MAX];
 
     FZ_CHECK(dlg_state_encode(s, json, sizeof json) == HD_OK);
     FZ_CHECK(!fdlg_has_12_digits(json));
+    if (raw && dlg_state_decode(json, next) != HD_OK)
+        return;     /* next is a fresh state, as ingest would start over */
     FZ_CHECK(dlg_state_decode(json, next) == HD_OK);
     FZ_CHECK(dlg_state_encode(next, again, sizeof again) == HD_OK);
     FZ_CHECK(strcmp(json, again) == 0);
@@ -145,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static dlg_state st;
     dlg_env env;
     size_t pos;
-    int steps = 0, rc;
+    int steps = 0, raw = 0, rc;
 
     if (size < 1)
         return 0;
@@ -157,8 +163,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     env.open_case_id = data[0] & 1 ? 42 : 0;
     env.contact_phone = data[0] & 2 ? "0912345678" : NULL;
     memset(&st, 0, sizeof st);
-
     pos = 1;
+    if (data[0] & 32) {
+        size_t n = size - 1 < sizeof st ? size - 1 : sizeof st;
+        memcpy(&st, data + 1, n);
+        pos += n;
+        raw = 1;
+    }
+
     while (pos <= size && steps++ < FDLG_STEPS_MAX) {
         const uint8_t *nl = memchr(data + pos, '\n', size - pos);
         size_t len = nl ? (size_t)(nl - (data + pos)) : size - pos;
@@ -183,7 +195,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fdlg_check(&r);
                 break;
             }
-        fdlg_store(&r.state, &st);
+        fdlg_store(&r.state, &st, raw);
+        raw = 0;
         free(msg);
         if (!nl)
             break;

@@ -52,7 +52,9 @@ static void fjsn_token(const char *body, size_t len, size_t cap)
     FZ_CHECK(access && refresh);
     err[0] = '\0';
     rc = zalo_token_parse_answer(body, len, access, cap, refresh, cap, &exp, err, sizeof err);
-    FZ_CHECK(exp >= 0);
+    /* the caller adds exp * 1000 to the clock: that must not overflow, and
+     * the number form is already bounded to 1e12 s */
+    FZ_CHECK(exp >= 0 && exp < 1000000000000LL);
     if (rc == HD_OK) {
         FZ_CHECK(memchr(access, '\0', cap) && memchr(refresh, '\0', cap));
         FZ_CHECK(access[0] && refresh[0]);

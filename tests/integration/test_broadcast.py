@@ -342,7 +342,7 @@ with r.case("the answers are recorded: solved (activation confirmed) and failed"
     n_z = len(z.delivered_to(zuser))
     st, _, _ = zs.post_event(srv.url("/webhooks/zalo"), zs.user_send_text(zuser, "1"), OA_SECRET)
     assert st == 200
-    solved = FLOW["nodes"]["solved"]["text"]
+    solved = FLOW["nodes"]["activation_done"]["text"]   # the security reminder
     assert wait_until(lambda: solved in z.delivered_to(zuser)[n_z:], 15), z.delivered_to(zuser)
     k.phones.send(phone_f, SHORT, "2")
     assert wait_until(lambda: q(db, "SELECT COUNT(*) FROM followups WHERE status = 'answered'")

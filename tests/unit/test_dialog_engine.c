@@ -400,6 +400,118 @@ static void unknown_text_apologises(void)
     }
 }
 
+/* Misunderstood again and again: the whole menu once, then a short reply
+ * that offers an officer; anything understood starts the count afresh. */
+static void repeated_misses_offer_officer(void)
+{
+    dlg_state s = at("menu");
+    const dlg_result *r;
+    char json[DLG_STATE_JSON_MAX], out[2048];
+    size_t first;
+    dlg_state back;
+
+    r = say(&s, "asdkjh qwe");
+    CHECK(is_menu(last(r)));
+    CHECK_INT(s.misses, 1);
+    dlg_render(last(r), DLG_CH_SMS, out, sizeof out);
+    first = strlen(out);
+    for (int i = 0; i < 3; i++) {
+        r = say(&s, i == 1 ? "42" : "zzz qqq");
+        CHECK_MSG(!is_menu(last(r)), "miss %d: the whole menu again", i + 2);
+        CHECK_INT(r->n_replies, 1);
+        CHECK_INT(last(r)->n_options, 1);
+        CHECK_STR(last(r)->options[0], "Gặp cán bộ công an");
+        CHECK(strstr(last(r)->text, "0") != NULL);   /* the menu is still one "0" away */
+        CHECK_INT(r->help, DLG_HELP_NONE);
+        CHECK_INT(r->n_actions, 0);
+        CHECK_INT(s.misses, i + 2);
+        dlg_render(last(r), DLG_CH_SMS, out, sizeof out);
+        CHECK_MSG(strlen(out) * 3 < first * 2, "miss %d: %zu characters, the first %zu",
+                  i + 2, strlen(out), first);
+    }
+    /* the count survives the store */
+    CHECK_INT(dlg_state_encode(&s, json, sizeof json), HD_OK);
+    CHECK_INT(dlg_state_decode(json, &back), HD_OK);
+    CHECK_INT(back.misses, 4);
+    /* 1: the officer */
+    r = say(&s, "1");
+    CHECK(has_action(r, "escalate", "human_agent"));
+    CHECK_INT(s.misses, 0);
+
+    /* understood in between: the next miss gets the menu again */
+    s = at("menu");
+    say(&s, "asdkjh qwe");
+    r = say(&s, "cảm ơn");
+    CHECK_INT(s.misses, 0);
+    r = say(&s, "asdkjh qwe");
+    CHECK(is_menu(last(r)));
+    /* a menu item number still works from the short reply */
+    say(&s, "zzz qqq");
+    say(&s, "3");
+    CHECK_STR(s.node, "otp_not_received");
+}
+
+/* "noted" promises that an officer reads what is added: only while a case is
+ * open. After it is resolved or closed, a question is answered and what is
+ * not understood gets the apology and the menu. */
+static void noted_only_while_case_open(void)
+{
+    const char *nodes[] = { "noted", "police_device", "police_phone", "police_topic", "human_agent" };
+
+    setup();
+    for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+        dlg_state s = at(nodes[i]);
+        const dlg_result *r;
+
+        E.open_case_id = 0;
+        r = say(&s, "thôn Đông, gần chợ");
+        CHECK_MSG(is_menu(last(r)), "at %s without a case: no menu", nodes[i]);
+        CHECK(strstr(last(r)->text, dlg_flow_text(F, "noted")) == NULL);
+        CHECK(strstr(last(r)->text, dlg_flow_text(F, "unknown")) == last(r)->text);
+        s = at(nodes[i]);
+        r = say(&s, "quên mật khẩu vneid");
+        CHECK_STR(s.node, "forgot_passcode");
+
+        E.open_case_id = 31;
+        s = at(nodes[i]);
+        r = say(&s, "thôn Đông, gần chợ");
+        CHECK_MSG(strstr(last(r)->text, dlg_flow_text(F, "noted")) == last(r)->text,
+                  "at %s with a case: not noted", nodes[i]);
+        CHECK_STR(s.node, "noted");
+        CHECK_INT(s.misses, 0);
+        E.open_case_id = 0;
+    }
+}
+
+/* "Đã được" after the activation steps: congratulations and the security
+ * reminder, not the generic "glad it worked". */
+static void activation_solved_reminds_security(void)
+{
+    const char *yes[] = { "1", "Đã được", "được rồi" };
+
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        dlg_state s = at("menu");
+        const dlg_result *r;
+
+        say(&s, "2");
+        CHECK_STR(s.topic, "activate_account");
+        r = say(&s, yes[i]);
+        CHECK(has_action(r, "outcome", "activate_account:solved"));
+        CHECK_STR(s.node, "activation_done");
+        CHECK(strstr(last(r)->text, dlg_flow_text(F, "activation_done")) != NULL);
+        CHECK(strstr(last(r)->text, "passcode") != NULL);
+    }
+    /* after the deeper tip too */
+    {
+        dlg_state s = at("menu");
+        say(&s, "2");
+        say(&s, "2");
+        CHECK_STR(s.node, "activate_more");
+        say(&s, "1");
+        CHECK_STR(s.node, "activation_done");
+    }
+}
+
 static void help_kinds(void)
 {
     dlg_state s = at("menu");
@@ -502,5 +614,7 @@ TEST_MAIN(T(new_contact_greeting), T(new_contact_question_digit), T(new_contact_
           T(device_change_escalates), T(phone_change_escalates), T(device_change_text),
           T(human_agent_escalates), T(human_agent_text), T(outcome_solved),
           T(second_failure_offers_police), T(restated_problem_means_failed_text),
-          T(new_question_switches_topic_text), T(unknown_text_apologises), T(help_kinds),
+          T(new_question_switches_topic_text), T(unknown_text_apologises),
+          T(repeated_misses_offer_officer), T(noted_only_while_case_open),
+          T(activation_solved_reminds_security), T(help_kinds),
           T(stale_state_is_harmless), T(never_empty_fuzz))

@@ -140,6 +140,36 @@ static void every_text_present(void)
     dlg_flow_free(f);
 }
 
+/* Facts of DOMAIN.md the texts must keep, checked on every node and text. */
+static void content_facts(void)
+{
+    dlg_flow *f = NULL;
+    int n;
+
+    CHECK_INT(dlg_flow_load(test_messages_dir(), &f, NULL, 0), HD_OK);
+    if (!f)
+        return;
+    n = dlg_flow_node_count(f);
+    for (int i = 0; i < n + dlg_flow_text_count(f); i++) {
+        const char *key = i < n ? dlg_flow_node_id(f, i) : dlg_flow_text_key(f, i - n);
+        const char *t = dlg_flow_text(f, key);
+
+        /* Decree 69 counts working days: "7 ngày" alone reads as a week */
+        for (const char *p = strstr(t, " 7 ngày"); p; p = strstr(p + 1, " 7 ngày"))
+            CHECK_MSG(strncmp(p, " 7 ngày làm việc", strlen(" 7 ngày làm việc")) == 0,
+                      "%s: \"7 ngày\" without \"làm việc\"", key);
+        /* the hotline is useful only with the key for an operator */
+        if (strstr(t, "1900 0368"))
+            CHECK_MSG(strstr(t, "bấm 4") != NULL, "%s: 1900 0368 without \"bấm 4\"", key);
+    }
+    /* a new phone without NFC cannot verify by the chip: commune police */
+    CHECK(strstr(dlg_flow_text(f, "device_change"), "không có NFC") != NULL);
+    /* opting out stops reminders, not the officer's replies about a case */
+    CHECK(strstr(dlg_flow_text(f, "opt_out"), "tin nhắn nhắc") != NULL);
+    CHECK(strstr(dlg_flow_text(f, "opt_out"), "không gửi thêm tin nhắn") == NULL);
+    dlg_flow_free(f);
+}
+
 static void missing_dir(void)
 {
     dlg_flow *f = NULL;
@@ -211,7 +241,7 @@ static void bad_word_list(void)
     expect_broken("flow.json", "\"no_word\":", "\"no_begin\":", "flow.json", "words.no_begin");
 }
 
-TEST_MAIN(T(load_real_flow), T(every_text_present), T(missing_dir), T(broken_goto),
+TEST_MAIN(T(load_real_flow), T(every_text_present), T(content_facts), T(missing_dir), T(broken_goto),
           T(broken_worked_target), T(intent_without_answer), T(intent_answered_twice),
           T(unknown_intent_id), T(empty_text), T(unknown_key), T(bad_json),
           T(missing_required_node), T(bad_word_list))

@@ -240,10 +240,19 @@ static void full_intake_device_change(void)
     CHECK(strstr(last(&R), "{case_id}") == NULL);
     CHECK(strstr(last(&R), "số 4217 ") != NULL);
 
-    /* afterwards: what the citizen adds is noted for the case */
+    /* afterwards (the edge now finds the case open): what the citizen adds
+     * is noted for the case */
+    E.open_case_id = 4217;
     r = say(&s, "thôn Đông, gần chợ");
     CHECK_STR(s.node, "noted");
+    CHECK(says(r, "noted"));
     CHECK_INT(r->n_actions, 0);
+    /* once the case is resolved nobody reads it: no promise of a call back */
+    E.open_case_id = 0;
+    r = say(&s, "thôn Đông, gần chợ");
+    CHECK(!says(r, "noted"));
+    CHECK(is_menu(r));
+    CHECK_STR(s.node, "menu");
 }
 
 static void phone_change_kind(void)
@@ -329,10 +338,15 @@ static void id_each_reason_its_message(void)
             say(&s, "12");
     }
     CHECK_INT(s.intake.fails[DLG_INTAKE_IDNUM], (int)n + 1);
-    /* under 14: the guardian with level 2 is named */
+    /* under 14: the number of the adult who comes with the child; and no
+     * claim that every child needs a parent with level 2 (Decree 69/2024:
+     * from 6 with a card, level 1 of their own; only under 6 through a parent) */
     {
         const char *t = dlg_flow_text(F, "intake_id_too_young");
-        CHECK(strstr(t, "mức 2") != NULL && strstr(t, "giám hộ") != NULL);
+        CHECK(strstr(t, "giám hộ") != NULL);
+        CHECK(strstr(t, "6 tuổi") != NULL && strstr(t, "mức 1") != NULL);
+        CHECK(strstr(t, "mức 2") == NULL || strstr(t, "dưới 6") != NULL);
+        CHECK(strstr(t, "0 để hủy") != NULL);
     }
     /* and a good one after all that */
     CHECK(has_action(say(&s, "001 099 012345"), "intake_id", ID_OK));
@@ -541,6 +555,35 @@ static void province_fallback(void)
     CHECK_STR(s.intake.commune, "00070");
 }
 
+/* The province is not recognised twice: the intake goes on without a
+ * place rather than ask forever, and the citizen is told how to leave. */
+static void province_gives_up_after_two_misses(void)
+{
+    dlg_state s;
+    const dlg_result *r;
+
+    env();
+    s = start_device();
+    drive(&s, DLG_INTAKE_PROVINCE);
+    r = say(&s, "abc");
+    CHECK(says(r, "intake_province_unknown"));
+    CHECK(strstr(last(r), "0 để hủy") != NULL);
+    CHECK_INT(s.intake.step, DLG_INTAKE_PROVINCE);
+    r = say(&s, "xyz qqq");
+    CHECK_INT(s.intake.step, DLG_INTAKE_PHONE);
+    CHECK_INT(r->n_replies, 1);                  /* one message: remark and question */
+    CHECK(says(r, "intake_province_skip"));
+    CHECK(says(r, "intake_ask_phone"));
+    CHECK_STR(s.intake.province, "");
+    CHECK_STR(s.intake.commune, "");
+    drive(&s, DLG_INTAKE_CONFIRM);
+    CHECK(strstr(last(&R), dlg_flow_text(F, "intake_place_none")) != NULL);
+    r = say(&s, "1");
+    CHECK(has_action(r, "case_open", "device_change"));
+    CHECK_STR(R.intake.province, "");
+    CHECK_STR(R.intake.commune, "");
+}
+
 static void no_directory_skips_commune(void)
 {
     dlg_state s;
@@ -596,8 +639,29 @@ static void sms_phone_prefilled(void)
     r = say(&s, "1");
     CHECK(says(r, "intake_phone_bad"));
     CHECK_INT(s.intake.step, DLG_INTAKE_PHONE);
-    say(&s, "0212345678");                       /* a landline is no mobile */
+    r = say(&s, "0212345678");                   /* 10 digits from 02: no number at all */
     CHECK_INT(s.intake.step, DLG_INTAKE_PHONE);
+    CHECK(strstr(last(r), "0 để hủy") != NULL);  /* a way out for those without a phone */
+    /* a landline with its area code is a number an officer can call */
+    r = say(&s, "(024) 3812 3456");
+    CHECK_STR(s.intake.phone, "02438123456");
+    CHECK_INT(s.intake.step, DLG_INTAKE_DESC);
+    s = start_device();
+    drive(&s, DLG_INTAKE_PHONE);
+    say(&s, "+84 206 3851 234");
+    CHECK_STR(s.intake.phone, "02063851234");
+    s = start_device();
+    drive(&s, DLG_INTAKE_PHONE);
+    say(&s, "024381234567");                     /* 12 digits */
+    CHECK_INT(s.intake.step, DLG_INTAKE_PHONE);
+    say(&s, "03438123456");                      /* 11 digits, not a landline */
+    CHECK_INT(s.intake.step, DLG_INTAKE_PHONE);
+    /* the landline goes on to the summary and the case */
+    say(&s, "024 3812 3456");
+    drive(&s, DLG_INTAKE_CONFIRM);
+    CHECK(strstr(last(&R), "02438123456") != NULL);
+    r = say(&s, "1");
+    CHECK_STR(R.intake.phone, "02438123456");
 }
 
 static void description_is_free_text(void)
@@ -612,8 +676,32 @@ static void description_is_free_text(void)
     r = say(&s, "   ");
     CHECK(says(r, "intake_desc_empty"));
     CHECK_INT(s.intake.step, DLG_INTAKE_DESC);
-    say(&s, "5");                                /* a digit is a description here */
+    /* a digit or punctuation alone tells the officer nothing: asked again */
+    r = say(&s, "1");
+    CHECK(says(r, "intake_desc_empty"));
+    CHECK(strstr(last(r), "0 để hủy") != NULL);
+    CHECK_STR(s.intake.desc, "");
+    CHECK_INT(s.intake.step, DLG_INTAKE_DESC);
+    s = start_device();
+    drive(&s, DLG_INTAKE_DESC);
+    r = say(&s, "?..");
+    CHECK(says(r, "intake_desc_empty"));
+    CHECK_INT(s.intake.step, DLG_INTAKE_DESC);
+    r = say(&s, "12");
+    CHECK(says(r, "intake_desc_empty"));
+    CHECK_INT(s.intake.step, DLG_INTAKE_DESC);
+    /* after two refusals, kept as it is: the officer asks on the phone */
+    say(&s, "5");
     CHECK_STR(s.intake.desc, "5");
+    CHECK_INT(s.intake.step, DLG_INTAKE_CONFIRM);
+    /* a few letters are enough, in any script */
+    s = start_device();
+    drive(&s, DLG_INTAKE_DESC);
+    say(&s, "mất máy 2");
+    CHECK_STR(s.intake.desc, "mất máy 2");
+    s = start_device();
+    drive(&s, DLG_INTAKE_DESC);
+    say(&s, "丢失");
     CHECK_INT(s.intake.step, DLG_INTAKE_CONFIRM);
 
     /* long: kept to 300 characters, cut on a character boundary */
@@ -652,8 +740,14 @@ static void confirm_redo_and_other_answers(void)
     drive(&s, DLG_INTAKE_CONFIRM);
     r = say(&s, "gì vậy");
     CHECK_INT(s.intake.step, DLG_INTAKE_CONFIRM);
-    CHECK(says(r, "intake_confirm"));
+    /* the summary is right above: only how to answer, not all of it again */
+    CHECK(says(r, "intake_confirm_retry"));
+    CHECK(!says(r, "intake_confirm"));
+    CHECK(strstr(last(r), "Nguyễn Văn An") == NULL);
     CHECK_INT(r->n_actions, 0);
+    r = say(&s, "hả");
+    CHECK(says(r, "intake_confirm_retry"));
+    CHECK_INT(s.intake.step, DLG_INTAKE_CONFIRM);
     r = say(&s, "2");
     CHECK(says(r, "intake_redo"));
     CHECK_INT(s.intake.step, DLG_INTAKE_NAME);
@@ -662,6 +756,36 @@ static void confirm_redo_and_other_answers(void)
     CHECK_STR(s.intake.kind, "device_change");
     drive(&s, DLG_INTAKE_CONFIRM);
     CHECK(has_action(say(&s, "1"), "case_open", "device_change"));
+}
+
+/* What people answer to "Đúng, gửi yêu cầu / Sai, làm lại từ đầu" in words. */
+static void confirm_words(void)
+{
+    static const char *const send[] = { "đúng", "Đúng", "dung", "gửi", "gui di", "Đúng, gửi yêu cầu",
+                                        "đúng rồi" };
+    static const char *const redo[] = { "sai", "Sai", "làm lại", "lam lai", "Sai, làm lại từ đầu" };
+
+    env();
+    for (size_t i = 0; i < sizeof send / sizeof *send; i++) {
+        dlg_state s = start_device();
+        const dlg_result *r;
+
+        drive(&s, DLG_INTAKE_CONFIRM);
+        r = say(&s, send[i]);
+        CHECK_MSG(has_action(r, "case_open", "device_change"), "\"%s\": not sent", send[i]);
+        CHECK_INT(s.intake.step, DLG_INTAKE_NONE);
+    }
+    for (size_t i = 0; i < sizeof redo / sizeof *redo; i++) {
+        dlg_state s = start_device();
+        const dlg_result *r;
+
+        drive(&s, DLG_INTAKE_CONFIRM);
+        r = say(&s, redo[i]);
+        CHECK_MSG(says(r, "intake_redo"), "\"%s\": not started again", redo[i]);
+        CHECK(!has_action(r, "case_open", NULL));
+        CHECK_INT(s.intake.step, DLG_INTAKE_NAME);
+        CHECK_STR(s.intake.name, "");
+    }
 }
 
 /* ---- leaving ---- */
@@ -708,7 +832,59 @@ static void opt_out_during_intake(void)
             CHECK_INT(s.opted_out, 1);
             CHECK_INT(s.intake.step, DLG_INTAKE_NONE);
             CHECK(strstr(last(r), "DANG KY") != NULL);
+            /* and says that the request was not sent, first */
+            CHECK_MSG(strstr(last(r), dlg_flow_text(F, "intake_not_sent")) == last(r),
+                      "\"%s\" at step %d: does not say the request was not sent", words[w], step);
         }
+}
+
+/* Reporting a scam: the help line has just said nobody may ask for the
+ * citizen's details, so the intake asks no ID number, says why, and asks
+ * what happened with an example that fits. */
+static void scam_report_asks_no_id(void)
+{
+    dlg_state s = fresh();
+    const dlg_result *r;
+
+    env();
+    snprintf(s.node, sizeof s.node, "scam_report");
+    snprintf(s.topic, sizeof s.topic, "scam_report");
+    r = say(&s, "có");
+    CHECK(has_action(r, "escalate", "scam_report"));
+    CHECK_INT(s.intake.step, DLG_INTAKE_NAME);
+    CHECK(says(r, "intake_start_scam_report"));
+    CHECK(strstr(last(r), "OTP") != NULL && strstr(last(r), "passcode") != NULL &&
+          strstr(last(r), "mật khẩu") != NULL);
+    CHECK(strstr(last(r), "số định danh") == NULL);
+    r = say(&s, "Nguyễn Văn An");
+    CHECK_INT(s.intake.step, DLG_INTAKE_COMMUNE);
+    CHECK(!says(r, "intake_ask_id"));
+    drive(&s, DLG_INTAKE_DESC);
+    CHECK(says(&R, "intake_ask_desc_scam_report"));
+    CHECK(!says(&R, "intake_ask_desc"));
+    say(&s, "Có người gọi xưng công an bảo cài VNeID qua link");
+    CHECK(says(&R, "intake_confirm_no_id"));
+    CHECK(strstr(last(&R), "định danh") == NULL);
+    r = say(&s, "1");
+    CHECK(has_action(r, "case_open", "other"));
+    CHECK(has_action(r, "case_reason", "scam_report"));
+    CHECK(!has_action(r, "intake_id", NULL));
+    CHECK_STR(R.intake.id_mask, "");
+    /* "start again" skips it too */
+    s = fresh();
+    snprintf(s.node, sizeof s.node, "scam_report");
+    snprintf(s.topic, sizeof s.topic, "scam_report");
+    say(&s, "1");
+    drive(&s, DLG_INTAKE_CONFIRM);
+    say(&s, "2");
+    say(&s, "Trần Thị Bích");
+    CHECK_INT(s.intake.step, DLG_INTAKE_COMMUNE);
+    /* other reasons still ask it */
+    s = start_device();
+    r = say(&s, "Nguyễn Văn An");
+    CHECK_INT(s.intake.step, DLG_INTAKE_IDNUM);
+    drive(&s, DLG_INTAKE_DESC);
+    CHECK(says(&R, "intake_ask_desc"));
 }
 
 static void follow_again_cancels(void)
@@ -811,6 +987,8 @@ TEST_MAIN(T(full_intake_device_change), T(phone_change_kind), T(human_agent_is_o
           T(id_each_reason_its_message), T(id_born_abroad_confirmed_by_resending),
           T(id_without_year_skips_age), T(name_checks), T(commune_unknown_asks_again),
           T(commune_ambiguous_numbered_options), T(commune_old_name_options), T(province_fallback),
-          T(no_directory_skips_commune), T(sms_phone_prefilled), T(description_is_free_text),
-          T(confirm_redo_and_other_answers), T(cancel_at_every_step), T(opt_out_during_intake),
+          T(province_gives_up_after_two_misses), T(no_directory_skips_commune),
+          T(sms_phone_prefilled), T(description_is_free_text), T(confirm_redo_and_other_answers),
+          T(confirm_words), T(scam_report_asks_no_id), T(cancel_at_every_step),
+          T(opt_out_during_intake),
           T(follow_again_cancels), T(open_case_appends), T(mask_idnums), T(any_input_any_step))

@@ -31,6 +31,15 @@ static void round_trip(void)
     CHECK_STR(back.topic, "");
     CHECK_INT(back.tries, 0);
     CHECK_INT(back.opted_out, 0);
+    CHECK(strstr(json, "misses") == NULL);   /* nothing to say: not written */
+
+    /* messages not understood in a row are remembered */
+    s.misses = 3;
+    CHECK_INT(dlg_state_encode(&s, json, sizeof json), HD_OK);
+    CHECK_INT(dlg_state_decode(json, &back), HD_OK);
+    CHECK_INT(back.misses, 3);
+    CHECK_INT(dlg_state_decode("{\"misses\":-1}", &back), HD_EPARSE);
+    CHECK_INT(dlg_state_decode("{\"misses\":100000}", &back), HD_EPARSE);
 }
 
 static void decode_known_json(void)
@@ -190,6 +199,12 @@ static void intake_out_of_shape_refused(void)
                                "\"reason\":\"human_agent\",\"province\":\"40\"}}", &s), HD_OK);
     CHECK_INT(s.intake.step, DLG_INTAKE_PHONE);
     CHECK_STR(s.intake.province, "40");
+    /* a landline callback (11 digits from 02) is kept; 11 digits else is not */
+    CHECK_INT(dlg_state_decode("{\"intake\":{\"step\":\"desc\",\"kind\":\"other\","
+                               "\"reason\":\"human_agent\",\"phone\":\"02438123456\"}}", &s), HD_OK);
+    CHECK_STR(s.intake.phone, "02438123456");
+    CHECK_INT(dlg_state_decode("{\"intake\":{\"step\":\"desc\",\"kind\":\"other\","
+                               "\"reason\":\"human_agent\",\"phone\":\"09438123456\"}}", &s), HD_EPARSE);
 }
 
 static void bad_arguments(void)

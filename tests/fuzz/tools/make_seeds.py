@@ -143,3 +143,9 @@ put("csv", "import", b"\x0a" + "phone,commune_code,name\r\n0912345678,00004,Nguy
 put("csv", "bom_lf", b"\xc8" + b"\xef\xbb\xbfphone,commune_code,name\n0351234567,00004,\n\n0351234568,00004,A\n")
 put("csv", "multiline", b"\x05" + b'phone,name\n"0912345678","line one\nline two"\rx,y')
 put("csv", "bad", b"\x0f" + b'a"b,c\n"open,never closed\n1,2,3,4,5,6,7,8,9\n\xff\xfe,ok\n"x"y,z')
+
+# dialog with bit 5: a raw first state (sizeof(dlg_state) bytes), then messages
+raw = bytearray(b"\xa5" * 1800)
+raw[0:17] = b"otp_not_received\x00"
+raw[48:60] = b"no_terminator"
+put("dialog", "raw_state", b"\x20" + bytes(raw) + "\n1\n2\nNguyễn Văn An\n0".encode())

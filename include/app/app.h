@@ -22,6 +22,7 @@ struct outbox_worker;
 struct ratelimit;
 struct zalo_token;
 struct ingest_batch;
+struct report_labels;
 
 /* A channel the program can send on: its adapter and delivery worker. */
 typedef struct app_channel {
@@ -50,6 +51,7 @@ typedef struct app {
     int             maint_running, maint_stop;
     struct metrics   *metrics;         /* counters for GET /metrics */
     struct ratelimit *senders;         /* inbound messages per sender; NULL: no limit */
+    struct report_labels *report_labels; /* messages/report.json, for CSV reports */
 } app;
 
 /* Loads messages/ and data/, checks the PII key (required outside

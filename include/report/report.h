@@ -30,6 +30,7 @@
 #include "cases/sla.h"
 #include "core/buf.h"
 #include "nlu/intents.h"
+#include "report/labels.h"
 #include "store/communes.h"
 #include "store/store.h"
 
@@ -129,9 +130,10 @@ void report_free(report *r);
 cJSON *report_to_json(const report *r);
 
 /* The report as CSV for spreadsheets: UTF-8 with a byte order mark, CRLF,
- * fields quoted per RFC 4180, a header row in Vietnamese, one row per
- * commune (with its province), then one per province, then the total. */
-int report_to_csv(const report *r, buf *out);
+ * fields quoted per RFC 4180, a header row in Vietnamese (the labels of
+ * messages/report.json), one row per commune (with its province), then one
+ * per province, then the total. */
+int report_to_csv(const report *r, const report_labels *l, buf *out);
 
 /* One CSV field per RFC 4180: quoted (with inner quotes doubled) when it
  * holds a comma, a quote, CR or LF, or starts or ends with a space. */

@@ -8,6 +8,7 @@
 #include "core/ratelimit.h"
 #include "ingest/batch.h"
 #include "ingest/ingest.h"
+#include "report/labels.h"
 #include "store/communes.h"
 
 #include <errno.h>
@@ -93,6 +94,9 @@ int app_open(app *a, const settings *cfg, int n_stores, char *err, size_t errlen
     rc = dlg_flow_load(cfg->messages_dir, &a->flow, err, errlen);
     if (rc)
         goto fail;
+    rc = report_labels_load(cfg->messages_dir, &a->report_labels, err, errlen);
+    if (rc)
+        goto fail;
     snprintf(path, sizeof path, "%s/communes.tsv", cfg->data_dir);
     rc = geo_dir_load(path, &a->geo, err, errlen);
     if (rc)
@@ -123,6 +127,8 @@ void app_close(app *a)
         store_close(a->pool[i]);
     a->n_pool = a->n_free = 0;
     dlg_flow_free(a->flow);
+    report_labels_free(a->report_labels);
+    a->report_labels = NULL;
     nlu_model_free(a->model);
     geo_dir_free(a->geo);
     a->geo = NULL;

@@ -4,8 +4,8 @@
  *   vneid-helpdesk report daily --date 2026-11-10 [--format json|csv] [--week]
  *                               [--province 01]
  *
- * Opens only the database (no PII key, no messages/): it can run from cron
- * beside a running server. The clock honours HELPDESK_FAKE_NOW like the
+ * Opens only the database (no PII key) and, for CSV, messages/report.json
+ * (the column titles): it can run from cron beside a running server. The clock honours HELPDESK_FAKE_NOW like the
  * server's, so that "open at the end of the day" means the same to both. */
 #include "cases/sla.h"
 #include "cli/cli.h"
@@ -33,13 +33,14 @@ static int usage(void)
     return 2;
 }
 
-static int print(const report *r, int csv)
+/* CSV with the labels, JSON without. */
+static int print(const report *r, const report_labels *labels)
 {
     buf out;
     char *json;
     int rc;
 
-    if (!csv) {
+    if (!labels) {
         cJSON *o = report_to_json(r);
         json = o ? cJSON_Print(o) : NULL;
         cJSON_Delete(o);
@@ -50,7 +51,7 @@ static int print(const report *r, int csv)
         return rc;
     }
     buf_init(&out, REPORT_OUT_MAX);
-    rc = report_to_csv(r, &out);
+    rc = report_to_csv(r, labels, &out);
     if (rc == HD_OK && fwrite(buf_str(&out), 1, out.len, stdout) != out.len)
         rc = HD_EIO;
     buf_free(&out);
@@ -63,6 +64,7 @@ static int report_daily(int argc, char **argv)
     char today[REPORT_DATE_LEN + 1], err[512] = "", path[SETTINGS_STR_MAX + 32];
     settings cfg;
     sla_hours hours;
+    report_labels *labels = NULL;
     report_params p;
     report *r = NULL;
     store *s = NULL;
@@ -91,14 +93,22 @@ static int report_daily(int argc, char **argv)
         return 1;
     }
     clock_init(cfg.fake_now_ms);
+    /* Before anything slow: a broken messages/report.json fails at once. */
+    if (strcmp(format, "csv") == 0 &&
+        report_labels_load(cfg.messages_dir, &labels, err, sizeof err) != HD_OK) {
+        fprintf(stderr, "report: %s\n", err);
+        return 1;
+    }
     /* A report of a database that does not exist would create an empty one. */
     if (access(cfg.db_path, F_OK) != 0) {
         fprintf(stderr, "report: no database at %s (HELPDESK_DB)\n", cfg.db_path);
+        report_labels_free(labels);
         return 1;
     }
     rc = store_open(cfg.db_path, &s, err, sizeof err);
     if (rc) {
         fprintf(stderr, "report: %s\n", err[0] ? err : hd_strerror(rc));
+        report_labels_free(labels);
         return 1;
     }
     /* The names of communes come from this table; the server fills it at
@@ -123,10 +133,12 @@ static int report_daily(int argc, char **argv)
     store_close(s);
     if (rc) {
         fprintf(stderr, "report: %s\n", err[0] ? err : hd_strerror(rc));
+        report_labels_free(labels);
         return rc == HD_EINVAL || rc == HD_ENOTFOUND ? 2 : 1;
     }
-    rc = print(r, strcmp(format, "csv") == 0);
+    rc = print(r, labels);
     report_free(r);
+    report_labels_free(labels);
     if (rc || fflush(stdout) != 0) {
         fprintf(stderr, "report: cannot write the report: %s\n", hd_strerror(rc ? rc : HD_EIO));
         return 1;

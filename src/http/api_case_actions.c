@@ -60,7 +60,8 @@ static int send_to_citizen(const http_req *req, store *s, const store_case *c,
                            int64_t now, int64_t *message_id)
 {
     const char *tpl = dlg_flow_text(req->app->flow, tpl_key);
-    char commune[STORE_COMMUNE_NAME_MAX + 8] = "xã/phường", case_id[24], actor[CASE_ACTOR_MAX];
+    char commune[STORE_COMMUNE_NAME_MAX + 8], case_id[24], actor[CASE_ACTOR_MAX];
+    const char *unit = dlg_flow_text(req->app->flow, "intake_unit_none");
     char *rendered = NULL, *said = NULL;
     store_contact ct;
     store_commune sc;
@@ -70,6 +71,9 @@ static int send_to_citizen(const http_req *req, store *s, const store_case *c,
 
     if (!tpl)
         return HD_ENOTFOUND;
+    /* The commune's name, or the generic word of messages/ for a case of
+     * the province's queue. */
+    snprintf(commune, sizeof commune, "%s", unit ? unit : "");
     if (c->commune_code[0] && store_commune_get(s, c->commune_code, &sc) == HD_OK)
         snprintf(commune, sizeof commune, "%s", sc.name);
     snprintf(case_id, sizeof case_id, "%lld", (long long)c->id);

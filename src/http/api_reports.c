@@ -81,7 +81,7 @@ int http_reports_daily(const http_req *req, http_resp *resp)
         resp->content_type = "text/csv; charset=utf-8";
         buf_reset(&resp->body);
         report_csv_filename(r, resp->filename, sizeof resp->filename);
-        rc = report_to_csv(r, &resp->body);
+        rc = report_to_csv(r, req->app->report_labels, &resp->body);
     }
     report_free(r);
     return rc;

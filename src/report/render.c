@@ -16,8 +16,8 @@
  *               "median_hours_to_resolve": hours (2 decimals) | null,
  *               "activations", "opt_outs" }
  *
- * CSV: the column names are Vietnamese (staff read them; they are not
- * citizens' texts, so they may live here), numbers use a decimal point. */
+ * CSV: the column names and row levels are Vietnamese, from
+ * messages/report.json (report/labels.h); numbers use a decimal point. */
 #include "report/report.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -134,55 +134,11 @@ cJSON *report_to_json(const report *r)
 
 /* ---- CSV ---- */
 
-/* Column titles of the intents, for staff, in the order of
- * shared/intents.tsv (the enum's, with "unknown" last); the id follows in
- * parentheses so that a column can be matched to the JSON. */
-static const char *const intent_titles[NLU_INTENT_COUNT] = {
-    [NLU_UNKNOWN] = "Ngoài phạm vi",
-    [NLU_GREETING] = "Chào hỏi",
-    [NLU_MENU] = "Xem danh mục",
-    [NLU_INSTALL_APP] = "Cài đặt ứng dụng",
-    [NLU_REGISTER_LEVEL1] = "Đăng ký mức 1",
-    [NLU_REGISTER_LEVEL2] = "Đăng ký mức 2",
-    [NLU_ACTIVATE_ACCOUNT] = "Kích hoạt tài khoản",
-    [NLU_PENDING_APPROVAL] = "Chờ phê duyệt",
-    [NLU_OTP_NOT_RECEIVED] = "Không nhận được OTP",
-    [NLU_FORGOT_PASSCODE] = "Quên mật khẩu",
-    [NLU_DEVICE_CHANGE] = "Đổi thiết bị",
-    [NLU_PHONE_CHANGE] = "Đổi số điện thoại",
-    [NLU_SIM_NOT_OWNER] = "SIM không chính chủ",
-    [NLU_CHIP_FACE_ERROR] = "Lỗi đọc chip, khuôn mặt",
-    [NLU_APP_ERROR] = "Lỗi ứng dụng",
-    [NLU_INTEGRATE_DOCUMENTS] = "Tích hợp giấy tờ",
-    [NLU_PUBLIC_SERVICES_LOGIN] = "Đăng nhập dịch vụ công",
-    [NLU_ELIGIBILITY] = "Điều kiện đăng ký",
-    [NLU_DOCUMENTS_NEEDED] = "Giấy tờ cần mang",
-    [NLU_WHERE_TO_GO] = "Nơi đăng ký",
-    [NLU_BENEFITS] = "Lợi ích",
-    [NLU_SCAM_REPORT] = "Báo lừa đảo",
-    [NLU_HUMAN_AGENT] = "Gặp cán bộ",
-    [NLU_OPT_OUT] = "Từ chối nhận tin",
-    [NLU_ACTIVATION_DONE] = "Báo đã kích hoạt",
-    [NLU_THANKS] = "Cảm ơn",
-};
-
 /* The i-th intent column: greeting .. thanks, then unknown. */
 static nlu_intent intent_col(int i)
 {
     return i == NLU_INTENT_COUNT - 1 ? NLU_UNKNOWN : (nlu_intent)(i + 1);
 }
-
-static const char *const fixed_titles[] = {
-    "Cấp", "Mã tỉnh", "Tỉnh, thành phố", "Mã xã", "Xã, phường, đặc khu",
-    "Số người liên hệ", "Yêu cầu hỗ trợ", "Bot đã trả lời", "Chuyển cán bộ",
-    "Vụ việc mới", "Vụ việc đã giải quyết", "Vụ việc đang mở", "Vụ việc quá hạn",
-    "Thời gian giải quyết trung vị (giờ)", "Kích hoạt thành công", "Từ chối nhận tin",
-};
-
-#define LEVEL_COMMUNE  "Xã"
-#define LEVEL_PROVINCE "Tỉnh"
-#define LEVEL_TOTAL    "Tổng cộng"
-#define UNKNOWN_PLACE  "Không rõ"
 
 int report_csv_field(buf *out, const char *s)
 {
@@ -217,25 +173,29 @@ static int csv_num(buf *out, int64_t v)
     return buf_appendf(out, ",%lld", (long long)v);
 }
 
-static int csv_header(buf *out)
+/* An intent's column is "<by intent>: <title> (<id>)": the id ties the
+ * column to the JSON's. */
+static int csv_header(buf *out, const report_labels *l)
 {
-    char title[160];
+    char title[3 * REPORT_LABEL_MAX];
     int rc = HD_OK;
 
-    for (size_t i = 0; !rc && i < sizeof fixed_titles / sizeof fixed_titles[0]; i++)
-        rc = i ? csv_sep_field(out, fixed_titles[i]) : report_csv_field(out, fixed_titles[i]);
+    for (int i = 0; !rc && i < REPORT_COL_BY_INTENT; i++)
+        rc = i ? csv_sep_field(out, l->column[i]) : report_csv_field(out, l->column[i]);
     for (int i = 0; !rc && i < NLU_INTENT_COUNT; i++) {
         nlu_intent it = intent_col(i);
-        snprintf(title, sizeof title, "Yêu cầu: %s (%s)", intent_titles[it], nlu_intent_id(it));
+        snprintf(title, sizeof title, "%s: %s (%s)", l->column[REPORT_COL_BY_INTENT],
+                 l->intent[it], nlu_intent_id(it));
         rc = csv_sep_field(out, title);
     }
     return rc ? rc : buf_append(out, "\r\n", 2);
 }
 
-/* level: one of LEVEL_*; row NULL for the total's place columns. */
-static int csv_row(buf *out, const char *level, const report_row *row, int with_commune,
-                   const report_figures *f)
+/* level: the row's first column; row NULL for the total's place columns. */
+static int csv_row(buf *out, const report_labels *l, const char *level, const report_row *row,
+                   int with_commune, const report_figures *f)
 {
+    const char *unknown = l->value[REPORT_VAL_UNKNOWN_PLACE];
     int rc;
 
     if ((rc = report_csv_field(out, level)))
@@ -244,7 +204,7 @@ static int csv_row(buf *out, const char *level, const report_row *row, int with_
         int known = row->province_code[0] != '\0';
         if ((rc = csv_sep_field(out, row->province_code)) ||
             (rc = csv_sep_field(out, row->province_name[0] ? row->province_name
-                                     : known ? "" : UNKNOWN_PLACE)))
+                                     : known ? "" : unknown)))
             return rc;
     } else if ((rc = buf_append(out, ",,", 2))) {
         return rc;
@@ -252,7 +212,7 @@ static int csv_row(buf *out, const char *level, const report_row *row, int with_
     if (with_commune) {
         if ((rc = csv_sep_field(out, row->commune_code)) ||
             (rc = csv_sep_field(out, row->commune_name[0] ? row->commune_name
-                                     : row->commune_code[0] ? "" : UNKNOWN_PLACE)))
+                                     : row->commune_code[0] ? "" : unknown)))
             return rc;
     } else if ((rc = buf_append(out, ",,", 2))) {
         return rc;
@@ -272,22 +232,24 @@ static int csv_row(buf *out, const char *level, const report_row *row, int with_
     return buf_append(out, "\r\n", 2);
 }
 
-int report_to_csv(const report *r, buf *out)
+int report_to_csv(const report *r, const report_labels *l, buf *out)
 {
     static const char bom[] = "\xEF\xBB\xBF";
     int rc;
 
-    if (!r || !out)
+    if (!r || !l || !out)
         return HD_EINVAL;
-    if ((rc = buf_append(out, bom, 3)) || (rc = csv_header(out)))
+    if ((rc = buf_append(out, bom, 3)) || (rc = csv_header(out, l)))
         return rc;
     for (int i = 0; i < r->ncommunes; i++)
-        if ((rc = csv_row(out, LEVEL_COMMUNE, &r->communes[i], 1, &r->communes[i].f)))
+        if ((rc = csv_row(out, l, l->value[REPORT_VAL_COMMUNE], &r->communes[i], 1,
+                          &r->communes[i].f)))
             return rc;
     for (int i = 0; i < r->nprovinces; i++)
-        if ((rc = csv_row(out, LEVEL_PROVINCE, &r->provinces[i], 0, &r->provinces[i].f)))
+        if ((rc = csv_row(out, l, l->value[REPORT_VAL_PROVINCE], &r->provinces[i], 0,
+                          &r->provinces[i].f)))
             return rc;
-    return csv_row(out, LEVEL_TOTAL, NULL, 0, &r->total.f);
+    return csv_row(out, l, l->value[REPORT_VAL_TOTAL], NULL, 0, &r->total.f);
 }
 
 void report_csv_filename(const report *r, char *out, size_t cap)

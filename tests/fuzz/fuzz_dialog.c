@@ -14,8 +14,8 @@
  *
  * After every step: at least one reply, none empty, all valid UTF-8 that
  * renders for every channel; known actions with plain ASCII arguments; a
- * state that encodes, decodes to the same JSON, and never holds a run of 12
- * digits (an ID number). */
+ * state that encodes, decodes to the same JSON; neither the state nor a
+ * reply holds a run of 12 digits (an ID number). */
 #include "fuzz.h"
 
 #include "core/err.h"
@@ -91,6 +91,8 @@ static void fdlg_check(const dlg_result *r)
         size_t n = strnlen(rp->text, sizeof rp->text);
         FZ_CHECK(n > 0 && n < sizeof rp->text);
         FZ_CHECK(fz_utf8_ok(rp->text, n));
+        /* replies are stored and sent: never an ID number in full either */
+        FZ_CHECK(!fdlg_has_12_digits(rp->text));
         FZ_CHECK(rp->n_options >= 0 && rp->n_options <= DLG_OPTIONS_MAX);
         for (int k = 0; k < rp->n_options; k++)
             FZ_CHECK(rp->options[k] && rp->options[k][0]);

@@ -231,11 +231,12 @@ else:
             st, _, b, _ = kannel(srv, "09121004%02d" % i, LONG, "full-warm-%d" % i)
             assert st == 200, (st, b)
             accepted.append(("09121004%02d" % i, "full-warm-%d" % i))
-        with open(filler, "wb") as f:
+        # Unbuffered: the write that does not fit fails here, and closing the
+        # file has nothing left to flush (which would raise ENOSPC again).
+        with open(filler, "wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * 65536)
-                    f.flush()
             except OSError as e:
                 assert e.errno == errno.ENOSPC, e
         # Pages already in the WAL file are reused without new space; keep writing until the

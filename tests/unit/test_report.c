@@ -10,10 +10,13 @@
 #include "store/communes.h"
 #include "store/store.h"
 
+#include <cjson/cJSON.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define H   3600000LL
 #define DAY (24 * H)
@@ -519,16 +522,21 @@ static void build_csv(void)
 {
     fixture f;
     report *r;
+    report_labels *l = NULL;
     buf b;
-    char name[64];
+    char name[64], err[512] = "";
 
     buf_init(&b, 1 << 20);
     if (setup(&f, "csv"))
         goto out;
+    CHECK_MSG(report_labels_load(test_messages_dir(), &l, err, sizeof err) == HD_OK, "%s", err);
+    if (!l)
+        goto out;
     r = build(&f, "2026-11-10", 0, NULL, S + 10 * DAY);
     if (!r)
         goto out;
-    CHECK_INT(report_to_csv(r, &b), HD_OK);
+    CHECK_INT(report_to_csv(r, NULL, &b), HD_EINVAL);
+    CHECK_INT(report_to_csv(r, l, &b), HD_OK);
     const char *t = buf_str(&b);
     CHECK(memcmp(t, "\xEF\xBB\xBF", 3) == 0);
     CHECK(strncmp(t + 3, "Cấp,Mã tỉnh,\"Tỉnh, thành phố\",Mã xã,", 40) == 0);
@@ -552,8 +560,106 @@ static void build_csv(void)
     CHECK_STR(name, "bao-cao-tuan-2026-11-09.csv");
     report_free(r);
 out:
+    report_labels_free(l);
     buf_free(&b);
     teardown(&f);
+}
+
+/* ---- messages/report.json ---- */
+
+/* A copy of the project's report.json under the test's directory, with
+ * section.key removed (value NULL) or set to value; its directory in dir. */
+static int labels_variant(const char *name, const char *section, const char *key,
+                          const char *value, char *dir, size_t cap)
+{
+    char path[1100], *text = NULL;
+    long n;
+    FILE *fp;
+    cJSON *doc = NULL, *sec;
+    int ok = 0;
+
+    snprintf(path, sizeof path, "%s/report.json", test_messages_dir());
+    if (!(fp = fopen(path, "rb")))
+        return 0;
+    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+        (text = calloc(1, (size_t)n + 1)) && fread(text, 1, (size_t)n, fp) == (size_t)n)
+        doc = cJSON_Parse(text);
+    fclose(fp);
+    free(text);
+    text = NULL;
+    if (!doc || !(sec = cJSON_GetObjectItemCaseSensitive(doc, section)))
+        goto out;
+    if (!cJSON_GetObjectItemCaseSensitive(sec, key) && !value)
+        goto out;                       /* nothing to remove: the test would prove nothing */
+    cJSON_DeleteItemFromObjectCaseSensitive(sec, key);
+    if (value && !cJSON_AddStringToObject(sec, key, value))
+        goto out;
+    if ((size_t)snprintf(dir, cap, "%s/%s", test_tmpdir(), name) >= cap || cap > 1024)
+        goto out;
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    if ((mkdir(dir, 0700) != 0 && errno != EEXIST) || !(text = cJSON_Print(doc)) ||
+        !(fp = fopen(path, "wb")))
+        goto out;
+    ok = fputs(text, fp) >= 0;
+    ok = fclose(fp) == 0 && ok;
+out:
+    cJSON_free(text);
+    cJSON_Delete(doc);
+    return ok;
+}
+
+static void labels_load(void)
+{
+    report_labels *l = NULL;
+    char err[512] = "";
+
+    CHECK_MSG(report_labels_load(test_messages_dir(), &l, err, sizeof err) == HD_OK, "%s", err);
+    if (!l)
+        return;
+    for (int i = 0; i < NLU_INTENT_COUNT; i++)
+        CHECK_MSG(l->intent[i] && l->intent[i][0], "no title for %s", nlu_intent_id((nlu_intent)i));
+    for (int i = 0; i < REPORT_COL_COUNT; i++)
+        CHECK(l->column[i] && l->column[i][0]);
+    for (int i = 0; i < REPORT_VAL_COUNT; i++)
+        CHECK(l->value[i] && l->value[i][0]);
+    report_labels_free(l);
+    CHECK_INT(report_labels_load(NULL, &l, NULL, 0), HD_EINVAL);
+    CHECK_INT(report_labels_load("/nonexistent-dir", &l, err, sizeof err), HD_EIO);
+    CHECK(l == NULL);
+}
+
+static void labels_refused(void)
+{
+    static const struct {
+        const char *name, *section, *key, *value, *want;
+    } cases[] = {
+        { "no_intent", "intents", "install_app", NULL, "intents.install_app: missing" },
+        { "no_unknown", "intents", "unknown", NULL, "intents.unknown: missing" },
+        { "empty_intent", "intents", "thanks", "", "intents.thanks: must be" },
+        { "typo_intent", "intents", "instal_app", "Cài đặt", "intents.instal_app: unknown key" },
+        { "no_column", "columns", "cases_overdue", NULL, "columns.cases_overdue: missing" },
+        { "empty_value", "values", "total", "", "values.total: must be" },
+        { "bad_utf8", "columns", "level", "C\xE1p", "columns.level: must be" },
+    };
+    char dir[1024], err[512];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        report_labels *l = (report_labels *)&dir;       /* must come back NULL */
+
+        if (!labels_variant(cases[i].name, cases[i].section, cases[i].key, cases[i].value, dir,
+                            sizeof dir)) {
+            CHECK_MSG(0, "%s: cannot write the copy of report.json", cases[i].name);
+            continue;
+        }
+        err[0] = '\0';
+        CHECK_MSG(report_labels_load(dir, &l, err, sizeof err) == HD_EPARSE, "%s accepted",
+                  cases[i].name);
+        CHECK(l == NULL);
+        CHECK_MSG(strstr(err, cases[i].want) != NULL, "%s: \"%s\" does not say \"%s\"",
+                  cases[i].name, err, cases[i].want);
+        CHECK_MSG(strstr(err, "report.json") != NULL, "%s: \"%s\" names no file", cases[i].name,
+                  err);
+    }
 }
 
 static void build_json(void)
@@ -591,4 +697,5 @@ out:
 }
 
 TEST_MAIN(T(parse_date), T(day_bounds), T(week_bounds), T(local_date), T(median), T(csv_quoting),
-          T(build_day), T(build_week), T(build_scope), T(build_csv), T(build_json))
+          T(build_day), T(build_week), T(build_scope), T(build_csv), T(build_json),
+          T(labels_load), T(labels_refused))

@@ -7,6 +7,7 @@
 #define HD_CORE_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* Called once at start (before threads). offset_from = fake epoch ms or 0. */
 void    clock_init(int64_t fake_now_ms);
@@ -15,5 +16,9 @@ int64_t clock_now_ms(void);
 /* "2026-11-22T19:15:00+07:00": epoch ms shown at a fixed offset from UTC in
  * minutes (Viet Nam: 420, no daylight saving). out must hold 32 bytes. */
 void clock_format_iso(int64_t ms, int offset_min, char out[32]);
+
+/* The absolute time ms from now on clock clk, for pthread_cond_timedwait()
+ * (CLOCK_REALTIME for a default condition variable). */
+void clock_deadline(clockid_t clk, int64_t ms, struct timespec *out);
 
 #endif

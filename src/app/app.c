@@ -190,13 +190,7 @@ int app_store_acquire_wait(app *a, int64_t wait_ms, store **out)
     if (!a || !out || wait_ms < 0)
         return HD_EINVAL;
     *out = NULL;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)(wait_ms / 1000);
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    clock_deadline(CLOCK_MONOTONIC, wait_ms, &until);   /* pool_cond runs on it */
     pthread_mutex_lock(&a->pool_lock);
     while (a->n_free == 0) {
         if (pthread_cond_timedwait(&a->pool_cond, &a->pool_lock, &until) == ETIMEDOUT &&

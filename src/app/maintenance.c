@@ -54,8 +54,7 @@ static void *maint_main(void *arg)
         int stop;
 
         app_maintenance_run(a, clock_now_ms());
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += MAINT_EVERY_MS / 1000;
+        clock_deadline(CLOCK_REALTIME, MAINT_EVERY_MS, &ts);
         pthread_mutex_lock(&a->pool_lock);
         while (!a->maint_stop)
             if (pthread_cond_timedwait(&a->maint_cond, &a->pool_lock, &ts) == ETIMEDOUT)

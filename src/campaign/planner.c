@@ -42,13 +42,7 @@ static int planner_wait(campaign *c, int64_t ms)
     struct timespec ts;
     int stop;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    clock_deadline(CLOCK_REALTIME, ms, &ts);
     pthread_mutex_lock(&c->lock);
     while (!c->stop)
         if (pthread_cond_timedwait(&c->cond, &c->lock, &ts) == ETIMEDOUT)

@@ -1,4 +1,5 @@
 /* render.c -- a reminder as each channel shows it (campaign/broadcast.h). */
+#include "core/utf8.h"
 #include "campaign/broadcast.h"
 #include "campaign/rules.h"
 
@@ -7,15 +8,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 int campaign_preview_render(const dlg_flow *f, const char *text, campaign_preview *out,
                             char *err, size_t errlen)

@@ -37,3 +37,14 @@ void clock_format_iso(int64_t ms, int offset_min, char out[32])
     snprintf(out + n, 32 - n, "%c%02d:%02d", offset_min < 0 ? '-' : '+', (off / 60) % 100,
              off % 60);
 }
+
+void clock_deadline(clockid_t clk, int64_t ms, struct timespec *out)
+{
+    clock_gettime(clk, out);
+    out->tv_sec += (time_t)(ms / 1000);
+    out->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (out->tv_nsec >= 1000000000L) {
+        out->tv_sec++;
+        out->tv_nsec -= 1000000000L;
+    }
+}

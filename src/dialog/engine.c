@@ -60,7 +60,8 @@ static int match_means(const dlg_turn *s)
         return DLG_MEANS_YES;
     if (dlg_words_contain(&w[DLG_W_NO_IN], folded))
         return DLG_MEANS_NO;
-    /* "vẫn không nhận được OTP" after the OTP steps: the same problem again. */
+    /* The same problem told again after its steps ("van khong nhan duoc OTP"
+     * after the OTP steps) means they did not work. */
     if (topic[0] && s->intent != NLU_UNKNOWN && strcmp(nlu_intent_id(s->intent), topic) == 0)
         return DLG_MEANS_NO;
     if (dlg_words_contain(&w[DLG_W_YES_IN], folded) || s->intent == NLU_ACTIVATION_DONE)

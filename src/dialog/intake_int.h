@@ -27,7 +27,6 @@ int    dlg_append(char *out, size_t cap, const char *sep, const char *text);
 size_t dlg_clean_line(const char *in, char *out, size_t cap, size_t max_chars);
 
 int    dlg_utf8_valid(const char *s);
-size_t dlg_utf8_chars(const char *s);
 
 /* intake.c */
 void dlg_action_add(dlg_result *r, const char *name, const char *arg);

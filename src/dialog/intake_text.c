@@ -53,14 +53,6 @@ int dlg_utf8_valid(const char *s)
     return 1;
 }
 
-size_t dlg_utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* Append len bytes of src at out+*o (cap with NUL), cutting before a
  * character that does not fit whole. 1 if everything fitted. */

@@ -7,6 +7,7 @@
  * A stored intake is checked as strictly as the rest of the state: anything
  * out of shape refuses the whole state (dlg_state_decode), and a state handed
  * to dlg_step directly loses its intake rather than walk a broken one. */
+#include "core/utf8.h"
 #include "intake_int.h"
 
 #include "core/err.h"
@@ -51,7 +52,7 @@ static int line_ok(const char *s, size_t chars)
     for (const char *p = s; *p; p++)
         if ((unsigned char)*p < ' ' || *p == '{' || *p == '}')
             return 0;
-    if (n >= sizeof masked || !dlg_utf8_valid(s) || dlg_utf8_chars(s) > chars)
+    if (n >= sizeof masked || !dlg_utf8_valid(s) || utf8_chars(s) > chars)
         return 0;
     memcpy(masked, s, n + 1);
     dlg_mask_idnums(masked);

@@ -5,6 +5,7 @@
  * reaches that province only: its audiences are narrowed to it, and other
  * broadcasts (another province's, or all provinces') answer 404 as if they
  * did not exist. */
+#include "core/utf8.h"
 #include "campaign/broadcast.h"
 #include "campaign/rules.h"
 #include "core/clock.h"
@@ -36,15 +37,6 @@ static int visible(const http_req *req, const store_broadcast *b)
     const char *p = user_province(req);
 
     return !p[0] || strcmp(p, b->audience.province) == 0;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 /* The audience object (absent: everyone the caller reaches). */

@@ -3,6 +3,7 @@
  * Each action is one transaction: the case's change, its event (kept by the
  * store), the audit row and, for reply and resolve, the message to the
  * citizen queued in the outbox on the case's channel. */
+#include "core/utf8.h"
 #include "case_view.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -20,15 +21,6 @@
 #include <string.h>
 
 #define OFFICER_TEXT_MAX_CHARS 1000
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* The optional or required string field of a JSON body, bounded. Answers
  * 400 and returns HD_EINVAL when it is wrong. */

@@ -6,7 +6,7 @@
  * machine. This is the only I/O of the nlu module.
  *
  * Examples are written short, but citizens wrap their questions in
- * greetings and courtesy ("chào cán bộ, ... giúp tôi với ạ"). Without help the
+ * greetings and courtesy ("chao can bo, ... giup toi voi a", with diacritics). Without help the
  * model would learn those words from the few examples that happen to have
  * them, and long polite questions would drift to whatever intent that was.
  * So each example also gets a copy with words of _prefixes.txt and

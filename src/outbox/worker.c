@@ -59,13 +59,7 @@ static int worker_wait(outbox_worker *w, int64_t ms)
     struct timespec ts;
     int stop;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    clock_deadline(CLOCK_REALTIME, ms, &ts);
     pthread_mutex_lock(&w->lock);
     while (!w->kicked && !w->stopping)
         if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) == ETIMEDOUT)

@@ -187,7 +187,8 @@ $(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(FUZZ_BUILD)/fuzz_%
 -include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
 
 # ---- make bench: the figures of issue 6 (not part of make test) -----------
-BENCH_TOOLS := $(BUILD)/bench/loadgen $(BUILD)/bench/ceiling $(BUILD)/bench/classify_bench
+BENCH_TOOLS := $(BUILD)/bench/loadgen $(BUILD)/bench/ceiling $(BUILD)/bench/classify_bench \
+               $(BUILD)/bench/ingest_bench
 DEB_BENCH   := wrk
 
 .PHONY: bench
@@ -199,7 +200,7 @@ $(BUILD)/bench/ceiling: tests/bench/ceiling.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -std=c11 -D_DEFAULT_SOURCE $(WARN) -o $@ $< $(shell pkg-config --libs libmicrohttpd) -lpthread
 
-$(BUILD)/bench/classify_bench: tests/bench/classify_bench.c $(LIB)
+$(BUILD)/bench/classify_bench $(BUILD)/bench/ingest_bench: $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 

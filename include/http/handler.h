@@ -33,6 +33,7 @@ typedef struct http_req {
     size_t                 body_len;
     int64_t                id;         /* the {id} of the route's path, 0 if none */
     const struct store_user *user;     /* the signed-in user; NULL on public routes */
+    struct http_pending   *pending;    /* routes run HTTP_RUN_ASYNC only, see below */
 } http_req;
 
 typedef struct http_resp {
@@ -45,6 +46,27 @@ typedef struct http_resp {
 } http_resp;
 
 typedef int (*http_handler)(const http_req *req, http_resp *resp);
+
+/* Where a route's handler runs (routes.c says which).
+ *   HTTP_RUN_WORKER  a handler thread: it may wait for the database.
+ *   HTTP_RUN_NET     the network thread: answers from memory only.
+ *   HTTP_RUN_ASYNC   starts on the network thread, which it must not block,
+ *                    and may answer later: it returns HTTP_PENDING, keeps
+ *                    resp (valid until then) and req->pending, and once resp
+ *                    is filled calls http_pending_done(req->pending), from
+ *                    any thread. The webhooks run so: the group commit
+ *                    answers them, no thread waits for it. Public routes only
+ *                    (checking a token reads the database). */
+typedef enum http_run {
+    HTTP_RUN_WORKER = 0,
+    HTTP_RUN_NET,
+    HTTP_RUN_ASYNC
+} http_run;
+
+#define HTTP_PENDING 1   /* a handler's "the answer comes later" (not an error) */
+
+struct http_pending;
+void http_pending_done(struct http_pending *p);
 
 /* A query-string or form argument; NULL when absent. */
 const char *http_arg(const http_req *req, const char *name);

@@ -157,11 +157,21 @@ void app_ingest_env(const app *a, ingest_env *out)
 
 int app_batch_start(app *a, char *err, size_t errlen)
 {
+    ingest_batch_opts opts = {
+        .max = (int)a->cfg.group_commit_max,
+        .max_wait_ms = (int)a->cfg.queue_wait_ms,
+        .cache_kb = (int)a->cfg.ingest_cache_mb * 1024,
+    };
     ingest_env env;
 
+    if (a->cfg.group_commit_max < 1 || a->cfg.group_commit_max > 100000)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_GROUP_COMMIT_MAX must be 1..100000");
+    if (a->cfg.ingest_cache_mb < 1 || a->cfg.ingest_cache_mb > 1024)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_INGEST_CACHE_MB must be 1..1024");
+    if (a->cfg.queue_wait_ms < 1 || a->cfg.queue_wait_ms > 600000)
+        return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_QUEUE_WAIT_MS must be 1..600000");
     app_ingest_env(a, &env);
-    return ingest_batch_start(a->cfg.db_path, &env, (int)a->cfg.group_commit_max, &a->batch,
-                              err, errlen);
+    return ingest_batch_start(a->cfg.db_path, &env, &opts, &a->batch, err, errlen);
 }
 
 void app_batch_stop(app *a)

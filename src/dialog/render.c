@@ -92,12 +92,16 @@ static void pre_map(const char *in, char *out, size_t cap)
     size_t o = 0;
 
     while (*in && o + 4 < cap) {
-        size_t k, l;
-        for (k = 0; k < sizeof typo / sizeof *typo; k++) {
-            l = strlen(typo[k].from);
-            if (strncmp(in, typo[k].from, l) == 0)
-                break;
-        }
+        size_t k = sizeof typo / sizeof *typo, l = 0;
+
+        /* Every entry starts with one of these two bytes; Vietnamese letters
+         * (0xC3, 0xC4, 0xC6, 0xE1 ...) and ASCII go straight through. */
+        if ((unsigned char)*in == 0xE2 || (unsigned char)*in == 0xC2)
+            for (k = 0; k < sizeof typo / sizeof *typo; k++) {
+                l = strlen(typo[k].from);
+                if (strncmp(in, typo[k].from, l) == 0)
+                    break;
+            }
         if (k < sizeof typo / sizeof *typo) {
             for (const char *t = typo[k].to; *t; t++)
                 out[o++] = *t;

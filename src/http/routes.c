@@ -17,36 +17,37 @@ typedef struct route {
     const char  *pattern;
     http_handler fn;
     http_access  access;
+    http_run     run;
 } route;
 
 static const route routes[] = {
-    { "GET",  "/healthz",                   http_health,         HTTP_PUBLIC },
-    { "HEAD", "/healthz",                   http_health,         HTTP_PUBLIC },
-    { "GET",  "/metrics",                   http_metrics,        HTTP_PUBLIC },
-    { "GET",  "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC },
-    { "POST", "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC },
-    { "GET",  "/webhooks/kannel/dlr",       http_kannel_dlr,     HTTP_PUBLIC },
-    { "POST", "/webhooks/kannel/dlr",       http_kannel_dlr,     HTTP_PUBLIC },
-    { "POST", "/webhooks/zalo",             http_zalo_inbound,   HTTP_PUBLIC },
-    { "GET",  "/",                          http_static,         HTTP_PUBLIC },
-    { "GET",  "/assets/*",                  http_static,         HTTP_PUBLIC },
-    { "POST", "/api/v1/simulate",           http_simulate,       HTTP_STAFF },
-    { "GET",  "/api/v1/me",                 http_me,             HTTP_USER },
-    { "GET",  "/api/v1/cases",              http_cases_list,     HTTP_USER },
-    { "GET",  "/api/v1/cases/{id}",         http_case_get,       HTTP_USER },
-    { "POST", "/api/v1/cases/{id}/claim",   http_case_claim,     HTTP_USER },
-    { "POST", "/api/v1/cases/{id}/reply",   http_case_reply,     HTTP_USER },
-    { "POST", "/api/v1/cases/{id}/resolve", http_case_resolve,   HTTP_USER },
-    { "POST", "/api/v1/cases/{id}/close",   http_case_close,     HTTP_USER },
-    { "POST", "/api/v1/contacts/import",    http_contacts_import, HTTP_STAFF },
-    { "GET",  "/api/v1/broadcasts",         http_broadcasts_list, HTTP_STAFF },
-    { "POST", "/api/v1/broadcasts",         http_broadcast_create, HTTP_STAFF },
-    { "POST", "/api/v1/broadcasts/preview", http_broadcast_preview, HTTP_STAFF },
-    { "GET",  "/api/v1/broadcasts/{id}",    http_broadcast_get,  HTTP_STAFF },
-    { "POST", "/api/v1/broadcasts/{id}/pause",  http_broadcast_pause,  HTTP_STAFF },
-    { "POST", "/api/v1/broadcasts/{id}/resume", http_broadcast_resume, HTTP_STAFF },
-    { "POST", "/api/v1/broadcasts/{id}/cancel", http_broadcast_cancel, HTTP_STAFF },
-    { "GET",  "/api/v1/reports/daily",      http_reports_daily,  HTTP_STAFF },
+    { "GET",  "/healthz",                   http_health,         HTTP_PUBLIC, HTTP_RUN_WORKER },
+    { "HEAD", "/healthz",                   http_health,         HTTP_PUBLIC, HTTP_RUN_WORKER },
+    { "GET",  "/metrics",                   http_metrics,        HTTP_PUBLIC, HTTP_RUN_NET },
+    { "GET",  "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC, HTTP_RUN_ASYNC },
+    { "POST", "/webhooks/kannel",           http_kannel_inbound, HTTP_PUBLIC, HTTP_RUN_ASYNC },
+    { "GET",  "/webhooks/kannel/dlr",       http_kannel_dlr,     HTTP_PUBLIC, HTTP_RUN_WORKER },
+    { "POST", "/webhooks/kannel/dlr",       http_kannel_dlr,     HTTP_PUBLIC, HTTP_RUN_WORKER },
+    { "POST", "/webhooks/zalo",             http_zalo_inbound,   HTTP_PUBLIC, HTTP_RUN_ASYNC },
+    { "GET",  "/",                          http_static,         HTTP_PUBLIC, HTTP_RUN_NET },
+    { "GET",  "/assets/*",                  http_static,         HTTP_PUBLIC, HTTP_RUN_NET },
+    { "POST", "/api/v1/simulate",           http_simulate,       HTTP_STAFF, HTTP_RUN_WORKER },
+    { "GET",  "/api/v1/me",                 http_me,             HTTP_USER, HTTP_RUN_WORKER },
+    { "GET",  "/api/v1/cases",              http_cases_list,     HTTP_USER, HTTP_RUN_WORKER },
+    { "GET",  "/api/v1/cases/{id}",         http_case_get,       HTTP_USER, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/cases/{id}/claim",   http_case_claim,     HTTP_USER, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/cases/{id}/reply",   http_case_reply,     HTTP_USER, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/cases/{id}/resolve", http_case_resolve,   HTTP_USER, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/cases/{id}/close",   http_case_close,     HTTP_USER, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/contacts/import",    http_contacts_import, HTTP_STAFF, HTTP_RUN_WORKER },
+    { "GET",  "/api/v1/broadcasts",         http_broadcasts_list, HTTP_STAFF, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/broadcasts",         http_broadcast_create, HTTP_STAFF, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/broadcasts/preview", http_broadcast_preview, HTTP_STAFF, HTTP_RUN_WORKER },
+    { "GET",  "/api/v1/broadcasts/{id}",    http_broadcast_get,  HTTP_STAFF, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/broadcasts/{id}/pause",  http_broadcast_pause,  HTTP_STAFF, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/broadcasts/{id}/resume", http_broadcast_resume, HTTP_STAFF, HTTP_RUN_WORKER },
+    { "POST", "/api/v1/broadcasts/{id}/cancel", http_broadcast_cancel, HTTP_STAFF, HTTP_RUN_WORKER },
+    { "GET",  "/api/v1/reports/daily",      http_reports_daily,  HTTP_STAFF, HTTP_RUN_WORKER },
 };
 
 /* Length of the segment at p (up to '/' or the end). */
@@ -133,6 +134,9 @@ int http_route(const char *method, const char *path, http_route_match *out,
         if (strcmp(routes[i].method, method) == 0) {
             out->fn = routes[i].fn;
             out->access = routes[i].access;
+            /* A token check reads the database, which the network thread
+             * never waits for: only a public route starts on it. */
+            out->run = routes[i].access == HTTP_PUBLIC ? routes[i].run : HTTP_RUN_WORKER;
             out->id = id;
             out->slot = route_slot(i);
             return HD_OK;

@@ -7,6 +7,7 @@
 typedef struct http_route_match {
     http_handler fn;
     http_access  access;
+    http_run     run;
     int64_t      id;        /* the {id} of the path, 0 if none */
     int          slot;      /* metrics slot of the pattern (also on 405);
                                METRICS_ROUTE_UNMATCHED on 404 */

@@ -50,6 +50,7 @@ struct http_server {
 #define HTTP_QUERY_MAX (16 * 1024)   /* longer query strings are refused (414) */
 
 typedef struct req_ctx {
+    http_server *srv;
     buf  query;       /* raw query string, still percent-encoded */
     buf  body;
     int  started;     /* the first call of on_request has been seen */
@@ -130,8 +131,9 @@ static enum MHD_Result answer_error(http_server *srv, struct MHD_Connection *con
     return ret;
 }
 
-/* Authenticate and run the route's handler; resp gets the answer. */
-static void run_handler(http_server *srv, req_ctx *ctx, http_resp *resp)
+/* Authenticate and run the route's handler; resp gets the answer, unless
+ * the handler returns HTTP_PENDING (it answers later, see handler.h). */
+static int run_handler(http_server *srv, req_ctx *ctx, http_resp *resp)
 {
     http_req req = { 0 };
     store_user user;
@@ -146,6 +148,7 @@ static void run_handler(http_server *srv, req_ctx *ctx, http_resp *resp)
     req.body = buf_str(&ctx->body);
     req.body_len = ctx->body.len;
     req.id = ctx->rt.id;
+    req.pending = ctx->rt.run == HTTP_RUN_ASYNC ? (struct http_pending *)ctx : NULL;
     resp->status = 200;
     if (ctx->rt.access != HTTP_PUBLIC) {
         rc = http_authenticate(&req, ctx->rt.access, &user, resp);
@@ -156,6 +159,8 @@ static void run_handler(http_server *srv, req_ctx *ctx, http_resp *resp)
         rc = ctx->rt.fn(&req, resp);
     else if (rc == HD_EAUTH)
         rc = HD_OK;   /* http_authenticate has answered 401/403 */
+    if (rc == HTTP_PENDING)
+        return rc;
     if (rc && resp->status < 400) {
         /* Locked or full database: temporary, the client should retry. */
         int unavailable = rc == HD_EBUSY || rc == HD_EIO;
@@ -165,6 +170,7 @@ static void run_handler(http_server *srv, req_ctx *ctx, http_resp *resp)
         http_reply_error(resp, unavailable ? 503 : 500, unavailable ? "busy" : "internal",
                          unavailable ? "the service is busy, try again" : "internal error");
     }
+    return HD_OK;
 }
 
 /* A handler thread's turn: run the request unless it waited too long. */
@@ -177,8 +183,11 @@ static void on_job(void *job, void *arg)
     if (mono_s() - ctx->queued_at > srv->wait_s) {
         metrics_error(srv->app->metrics, METRICS_ERR_QUEUE_TIMEOUT);
         http_reply_error(&ctx->resp, 503, "busy", "the service is busy, try again");
-    } else {
-        run_handler(srv, ctx, &ctx->resp);
+    } else if (run_handler(srv, ctx, &ctx->resp) == HTTP_PENDING) {
+        /* Only HTTP_RUN_ASYNC routes are given req->pending. */
+        log_error("http: %s %s: a handler thread's handler cannot answer later",
+                  ctx->method, ctx->url);
+        http_reply_error(&ctx->resp, 500, "internal", "internal error");
     }
     /* MHD_resume_connection takes MHD's lock: the network thread that sends
      * the answer sees everything written above. From here on the context
@@ -198,7 +207,7 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
     if (ctx->route_rc == HD_ESTATE)
         return answer_error(srv, conn, ctx, 405, "method_not_allowed",
                             "method not allowed here", ctx->allow);
-    if (ctx->rt.fn == http_static || ctx->rt.fn == http_metrics) {
+    if (ctx->rt.run == HTTP_RUN_NET) {
         http_resp resp = { 0 };
         enum MHD_Result ret;
 
@@ -208,6 +217,7 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
         buf_free(&resp.body);
         return ret;
     }
+    /* Handler threads and answers to come share one bound. */
     if (http_workq_reserve(srv->q) != HD_OK) {
         metrics_error(srv->app->metrics, METRICS_ERR_OVERLOAD);
         return answer_error(srv, conn, ctx, 503, "overloaded",
@@ -215,8 +225,28 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *conn,
     }
     ctx->queued_at = mono_s();
     MHD_suspend_connection(conn);
-    http_workq_push(srv->q, ctx);
+    if (ctx->rt.run == HTTP_RUN_WORKER) {
+        http_workq_push(srv->q, ctx);
+        return MHD_YES;
+    }
+    /* Suspended before the handler runs: its answer may come from another
+     * thread before this one returns. */
+    if (run_handler(srv, ctx, &ctx->resp) != HTTP_PENDING)
+        http_pending_done((struct http_pending *)ctx);
     return MHD_YES;
+}
+
+void http_pending_done(struct http_pending *p)
+{
+    req_ctx *ctx = (req_ctx *)p;
+    http_server *srv = ctx->srv;
+
+    /* Resumed, the network thread sends ctx->resp and may free ctx: the
+     * place in the bound is given back last, so that stopping waits for
+     * this answer (see http_server_stop). */
+    ctx->answered = 1;
+    MHD_resume_connection(ctx->conn);
+    http_workq_release(srv->q);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -277,6 +307,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 
     if (!ctx)
         return NULL;
+    ctx->srv = cls;
     buf_init(&ctx->body, HTTP_BODY_MAX);
     buf_init(&ctx->query, HTTP_QUERY_MAX);
     buf_init(&ctx->resp.body, HTTP_RESP_MAX);

@@ -52,47 +52,71 @@ static ratelimit_verdict sender_verdict(app *a, dlg_channel ch, const chan_inbou
     return ratelimit_take(a->senders, key, (size_t)n, now);
 }
 
-/* One message through the group commit (batch.h), or, without one
- * (tests, tools), through a connection of the pool. */
-static int ingest_one(const http_req *req, const ingest_msg *m, ingest_result *res,
-                      char *err, size_t errlen)
-{
-    ingest_env env;
-    store *s = NULL;
-    int rc;
+/* One message on its way through the group commit: everything the answer
+ * needs, alive until the group commit reports it (on its syncer thread). */
+typedef struct webhook_job {
+    ingest_job           job;
+    ingest_msg           msg;
+    ingest_result        res;
+    chan_inbound        *in;
+    app                 *app;
+    http_resp           *resp;
+    struct http_pending *pending;
+    char                 err[256];
+} webhook_job;
 
-    if (req->app->batch)
-        return ingest_batch_run(req->app->batch, m, res, err, errlen);
-    /* Bounded: a request that cannot get a connection in time answers 503
-     * (the provider retries) instead of holding a handler thread. */
-    rc = app_store_acquire_wait(req->app, req->app->cfg.queue_wait_ms, &s);
-    if (rc)
-        return hd_seterr(err, errlen, rc, "no database connection free in time");
-    app_ingest_env(req->app, &env);
-    rc = ingest_message(s, &env, m, res, err, errlen);
-    app_store_release(req->app, s);
-    return rc;
+static void ingested(ingest_job *j, int rc)
+{
+    webhook_job *w = j->arg;
+    app *a = w->app;
+    const char *chname = dlg_channel_name(w->msg.channel);
+
+    if (rc) {
+        log_error("webhook %s: %s", chname, w->err[0] ? w->err : hd_strerror(rc));
+        metrics_error_rc(a->metrics, rc);
+    } else if (!w->res.duplicate) {
+        metrics_msg_in(a->metrics, chname);
+        if (w->msg.kind == INGEST_THROTTLED) {
+            metrics_msg_throttled(a->metrics, chname);
+            if (w->msg.notify)
+                log_warn("webhook %s: a sender is over %lld messages a minute; its messages are "
+                         "kept but not answered until it slows down", chname,
+                         a->cfg.sender_rate_per_min);
+        }
+        if (w->res.step.n_replies)
+            app_channel_kick(a, chname);
+    }
+    webhook_reply_ingested(w->resp, rc, rc == HD_OK && w->res.duplicate);
+    http_pending_done(w->pending);
+    free(w->in);
+    free(w);
 }
 
-int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
-                   int *duplicate)
+int webhook_ingest(const http_req *req, http_resp *resp, dlg_channel ch, chan_inbound *in)
 {
-    const char *chname = dlg_channel_name(ch);
-    ingest_result *res;
-    char err[256] = "";
     int64_t now = clock_now_ms();
     ratelimit_verdict v;
+    webhook_job *w;
     int rc;
 
-    *duplicate = 0;
+    if (!req->app->batch || !req->pending) {
+        free(in);
+        return http_reply_error(resp, 503, "not_ready", "the server is not accepting messages");
+    }
+    w = calloc(1, sizeof *w);
+    if (!w) {
+        free(in);
+        return HD_ENOMEM;
+    }
     /* A sender over its rate is stored but not read by the bot: nothing a
      * citizen sends is dropped, and a phone stuck re-sending costs no SMS
      * and cannot starve the others (it shares their group commits). */
     v = sender_verdict(req->app, ch, in, now);
-    res = malloc(sizeof *res);
-    if (!res)
-        return HD_ENOMEM;
-    ingest_msg m = {
+    w->in = in;
+    w->app = req->app;
+    w->resp = resp;
+    w->pending = req->pending;
+    w->msg = (ingest_msg){
         .kind = v != RATELIMIT_ALLOW ? INGEST_THROTTLED : kind_of(in->event),
         .channel = ch,
         .address = in->address,
@@ -103,26 +127,14 @@ int webhook_ingest(const http_req *req, dlg_channel ch, const chan_inbound *in,
         .delivery = INGEST_QUEUE,
         .notify = v == RATELIMIT_LIMIT_FIRST,
     };
-    rc = ingest_one(req, &m, res, err, sizeof err);
-    if (rc) {
-        log_error("webhook %s: %s", chname, err[0] ? err : hd_strerror(rc));
-        metrics_error_rc(req->app->metrics, rc);
-    } else if (res->duplicate) {
-        *duplicate = 1;
-    } else {
-        metrics_msg_in(req->app->metrics, chname);
-        if (m.kind == INGEST_THROTTLED) {
-            metrics_msg_throttled(req->app->metrics, chname);
-            if (m.notify)
-                log_warn("webhook %s: a sender is over %lld messages a minute; its messages are "
-                         "kept but not answered until it slows down", chname,
-                         req->app->cfg.sender_rate_per_min);
-        }
-        if (res->step.n_replies)
-            app_channel_kick(req->app, chname);
-    }
-    free(res);
-    return rc;
+    w->job = (ingest_job){ .in = &w->msg, .out = &w->res, .err = w->err,
+                           .errlen = sizeof w->err, .done = ingested, .arg = w };
+    rc = ingest_batch_submit(req->app->batch, &w->job);
+    if (rc == HD_OK)
+        return HTTP_PENDING;
+    free(w->in);
+    free(w);
+    return http_reply_error(resp, 503, "busy", "try again later");
 }
 
 int webhook_reply_ingested(http_resp *resp, int rc, int duplicate)

@@ -46,7 +46,7 @@ int http_kannel_inbound(const http_req *req, http_resp *resp)
     chan_inbound *in;
     chan_request cr;
     char err[256] = "";
-    int rc, dup = 0;
+    int rc;
 
     if (!ch || !ch->adapter)
         return http_reply_error(resp, 503, "not_configured", "the SMS channel is not set up");
@@ -57,18 +57,11 @@ int http_kannel_inbound(const http_req *req, http_resp *resp)
         return HD_ENOMEM;
     webhook_request(req, &cr);
     rc = ch->adapter->parse(ch->adapter, &cr, in, err, sizeof err);
-    if (rc) {
-        log_warn("kannel: refused an inbound request: %s", err[0] ? err : hd_strerror(rc));
-        http_reply_error(resp, 400, "bad_request", err[0] ? err : "malformed Kannel request");
-        rc = HD_OK;
-        goto out;
-    }
-    rc = webhook_ingest(req, DLG_CH_SMS, in, &dup);
-    webhook_reply_ingested(resp, rc, dup);
-    rc = HD_OK;
-out:
+    if (rc == HD_OK)
+        return webhook_ingest(req, resp, DLG_CH_SMS, in);
+    log_warn("kannel: refused an inbound request: %s", err[0] ? err : hd_strerror(rc));
     free(in);
-    return rc;
+    return http_reply_error(resp, 400, "bad_request", err[0] ? err : "malformed Kannel request");
 }
 
 /* Kannel's report bits: 1 delivered, 2 not delivered, 4 queued at the SMSC,

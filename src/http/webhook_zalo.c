@@ -18,7 +18,7 @@ int http_zalo_inbound(const http_req *req, http_resp *resp)
     chan_inbound *in;
     chan_request cr;
     char err[256] = "";
-    int rc, dup = 0;
+    int rc;
 
     if (!ch || !ch->adapter)
         return http_reply_error(resp, 401, "unauthorized",
@@ -47,9 +47,7 @@ int http_zalo_inbound(const http_req *req, http_resp *resp)
     if (!in->external_id[0])
         snprintf(in->external_id, sizeof in->external_id, "%.24s:%.60s:%lld", in->kind,
                  in->address, (long long)in->ts_ms);
-    rc = webhook_ingest(req, DLG_CH_ZALO, in, &dup);
-    webhook_reply_ingested(resp, rc, dup);
-    rc = HD_OK;
+    return webhook_ingest(req, resp, DLG_CH_ZALO, in);
 out:
     free(in);
     return rc;

@@ -108,6 +108,15 @@ void http_workq_push(http_workq *q, void *job)
     pthread_mutex_unlock(&q->lock);
 }
 
+void http_workq_release(http_workq *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->inflight--;
+    if (q->stopping && q->inflight == 0)
+        pthread_cond_broadcast(&q->cond);
+    pthread_mutex_unlock(&q->lock);
+}
+
 int http_workq_inflight(http_workq *q)
 {
     int n;

@@ -19,6 +19,8 @@ int  http_workq_start(int threads, int capacity, http_workq_fn fn, void *arg,
  * stopping. Every successful reserve must be followed by one push. */
 int  http_workq_reserve(http_workq *q);
 void http_workq_push(http_workq *q, void *job);
+/* Give back a reserved place without pushing (a job that was run elsewhere). */
+void http_workq_release(http_workq *q);
 /* Jobs reserved, queued or running now. */
 int  http_workq_inflight(http_workq *q);
 /* Refuse new jobs, run those already taken, join the threads. */

@@ -1,44 +1,52 @@
-/* batch.c -- the group committer (see batch.h).
+/* batch.c -- the group commit pipeline (see batch.h).
  *
- * Callers put a job on their own stack, link it into the queue and wait on
- * its flag. The committer takes every job waiting (up to max), runs each in
- * a savepoint of one transaction, commits, and wakes them. While it commits,
- * new jobs gather for the next round: the busier the line, the larger the
- * groups, and the cost of an fsync is shared by all of them. */
+ * Jobs move through two lists under one lock: `queue` (handed over, waiting
+ * for the committer) and `committed` (in the log, waiting for the syncer).
+ * The committer takes every job queued (up to max), runs each in a savepoint
+ * of one transaction, commits, and appends the group to `committed`. The
+ * syncer takes everything committed so far, syncs the log once, and calls
+ * each job's done(). A group that failed as a whole skips the syncer. */
 #include "ingest/batch.h"
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "store/checkpointer.h"
+#include "store/wal.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct job {
-    const ingest_msg *in;
-    ingest_result    *out;
-    char             *err;
-    size_t            errlen;
-    int               rc;
-    int               done;
-    struct job       *next;
-} job;
+#define BATCH_CHECKPOINT_FRAMES 1000   /* kick the checkpointer past this log size */
+#define BATCH_CHECKPOINT_MS     200    /* and checkpoint this often anyway */
+/* Past this many frames the committer finishes the checkpoint itself, between
+ * two groups: the checkpointer cannot catch up with a writer that never
+ * pauses, and a log copied to its end is restarted by the next group instead
+ * of growing without bound. The checkpointer has done most of the copying, so
+ * this costs about one sync. */
+#define BATCH_RESTART_FRAMES    8192   /* default of opts.restart_frames */
+#define BATCH_LOG_LIMIT_MB      64
 
 struct ingest_batch {
-    store          *s;
-    ingest_env      env;
-    int             max;
-    pthread_mutex_t lock;
-    pthread_cond_t  work;     /* a job arrived, or stopping */
-    pthread_cond_t  done;     /* some jobs are done */
-    job            *head, *tail;
-    int             stopping;
-    pthread_t       thread;
+    store              *s;
+    store_wal_file     *wal;
+    store_checkpointer *ckpt;
+    ingest_env          env;
+    ingest_batch_opts   opts;
+    pthread_mutex_t     lock;
+    pthread_cond_t      work;      /* queued a job, or stopping */
+    pthread_cond_t      synced;    /* committed a group, or the committer ended */
+    ingest_job         *queue, *queue_tail;
+    ingest_job         *committed, *committed_tail;
+    int                 stopping, committer_done;
+    pthread_t           committer, syncer;
+    int                 started;   /* threads running: 0, 1 (committer), 2 */
 };
 
 /* One message in its savepoint; its writes are undone when it fails or was
  * a duplicate (nothing to keep but the fact that it was seen). */
-static void run_one(ingest_batch *b, job *j)
+static void run_one(ingest_batch *b, ingest_job *j)
 {
     int rc = store_savepoint(b->s);
 
@@ -55,24 +63,21 @@ static void run_one(ingest_batch *b, job *j)
     j->rc = rc;
 }
 
-/* Returns HD_EBUSY when the database could not be locked for writing. */
-static int run_group(ingest_batch *b, job *first)
+/* Runs and commits a group. Returns HD_OK when it was committed (each job's
+ * rc says how its message went), else the error every job got: HD_EBUSY
+ * when the database could not be locked for writing. */
+static int run_group(ingest_batch *b, ingest_job *first)
 {
     int rc = store_begin(b->s), n = 0;
+    int64_t now = clock_now_ms();   /* after waiting for the write lock */
 
-    if (rc == HD_EBUSY) {
-        for (job *j = first; j; j = j->next)
-            j->rc = rc;
-        return rc;
-    }
-
-    for (job *j = first; j; j = j->next, n++) {
+    for (ingest_job *j = first; j && rc == HD_OK; j = j->next, n++) {
         /* An error may have ended the transaction (SQLite rolls back on a
          * full disk): then nothing more runs, and the group fails. */
-        if (rc == HD_OK && !store_in_transaction(b->s))
+        if (!store_in_transaction(b->s))
             rc = HD_EIO;
-        if (rc)
-            j->rc = rc;
+        else if (now - j->queued_ms > b->opts.max_wait_ms)
+            j->rc = HD_EBUSY;   /* waited too long: its provider has given up */
         else
             run_one(b, j);
     }
@@ -80,132 +85,258 @@ static int run_group(ingest_batch *b, job *first)
         rc = HD_EIO;
     if (rc == HD_OK) {
         rc = store_commit(b->s);
-        if (rc) {
-            store_rollback(b->s);
+        if (rc)
             log_error("ingest: commit of %d message(s) failed: %s", n, hd_strerror(rc));
-        }
     }
+    if (rc)
+        store_rollback(b->s);   /* nothing to do if SQLite rolled back itself */
     /* A failed commit loses the whole group: every message in it failed, and
      * each provider will deliver its own again. */
-    for (job *j = first; j; j = j->next)
-        if (rc && j->rc == HD_OK)
+    if (rc)
+        for (ingest_job *j = first; j; j = j->next)
             j->rc = rc;
-    return HD_OK;
+    return rc;
 }
 
-static void *committer(void *arg)
+static void finish(ingest_job *first)
+{
+    while (first) {
+        ingest_job *next = first->next;
+        first->next = NULL;
+        first->done(first, first->rc);   /* may free the job */
+        first = next;
+    }
+}
+
+static void *committer_main(void *arg)
 {
     ingest_batch *b = arg;
 
     pthread_mutex_lock(&b->lock);
     for (;;) {
-        job *first, *last;
-        int n = 1, busy;
+        ingest_job *first, *last;
+        int n = 1, rc;
 
-        while (!b->head && !b->stopping)
+        while (!b->queue && !b->stopping)
             pthread_cond_wait(&b->work, &b->lock);
-        if (!b->head)
+        if (!b->queue)
             break;
-        first = last = b->head;
-        while (last->next && n < b->max) {
+        first = last = b->queue;
+        while (last->next && n < b->opts.max) {
             last = last->next;
             n++;
         }
-        b->head = last->next;
-        if (!b->head)
-            b->tail = NULL;
+        b->queue = last->next;
+        if (!b->queue)
+            b->queue_tail = NULL;
         last->next = NULL;
         pthread_mutex_unlock(&b->lock);
 
-        busy = run_group(b, first) == HD_EBUSY;
+        rc = run_group(b, first);
+        if (store_wal_frames(b->s) >= b->opts.restart_frames)
+            store_checkpoint(b->s, NULL, NULL);   /* busy: the next group tries again */
+        else if (store_wal_frames(b->s) >= BATCH_CHECKPOINT_FRAMES)
+            store_checkpointer_kick(b->ckpt);
 
         pthread_mutex_lock(&b->lock);
         /* Whatever queued up while the database stayed locked for a whole
          * busy timeout fails now too (503, the provider retries), rather
          * than wait through another timeout. */
-        if (busy && b->head) {
-            last->next = b->head;
-            for (job *j = b->head; j; j = j->next)
+        if (rc == HD_EBUSY && b->queue) {
+            last->next = b->queue;
+            for (ingest_job *j = b->queue; j; j = j->next)
                 j->rc = HD_EBUSY;
-            b->head = b->tail = NULL;
+            b->queue = b->queue_tail = NULL;
         }
-        for (job *j = first; j; j = j->next)
-            j->done = 1;
-        pthread_cond_broadcast(&b->done);
+        if (rc) {
+            pthread_mutex_unlock(&b->lock);
+            finish(first);
+            pthread_mutex_lock(&b->lock);
+            continue;
+        }
+        if (b->committed_tail)
+            b->committed_tail->next = first;
+        else
+            b->committed = first;
+        b->committed_tail = last;
+        pthread_cond_signal(&b->synced);
+    }
+    b->committer_done = 1;
+    pthread_cond_signal(&b->synced);
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+static void *syncer_main(void *arg)
+{
+    ingest_batch *b = arg;
+
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        ingest_job *first;
+        int rc;
+
+        while (!b->committed && !b->committer_done)
+            pthread_cond_wait(&b->synced, &b->lock);
+        if (!b->committed)
+            break;
+        first = b->committed;
+        b->committed = b->committed_tail = NULL;
+        pthread_mutex_unlock(&b->lock);
+
+        rc = store_wal_file_sync(b->wal);
+        if (rc) {
+            /* Committed but maybe not on disk: nobody may be told it is
+             * safe. The providers retry; the retries are found as
+             * duplicates if the messages did survive. */
+            log_error("ingest: cannot sync the write-ahead log: %s", hd_strerror(rc));
+            for (ingest_job *j = first; j; j = j->next)
+                j->rc = rc;
+        }
+        finish(first);
+        pthread_mutex_lock(&b->lock);
     }
     pthread_mutex_unlock(&b->lock);
     return NULL;
 }
 
-int ingest_batch_start(const char *db_path, const ingest_env *env, int max,
-                       ingest_batch **out, char *err, size_t errlen)
+static void batch_free(ingest_batch *b)
 {
+    store_checkpointer_stop(b->ckpt);
+    store_wal_file_close(b->wal);
+    store_close(b->s);
+    pthread_cond_destroy(&b->synced);
+    pthread_cond_destroy(&b->work);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
+
+static void batch_join(ingest_batch *b)
+{
+    pthread_mutex_lock(&b->lock);
+    b->stopping = 1;
+    pthread_cond_signal(&b->work);
+    pthread_mutex_unlock(&b->lock);
+    if (b->started >= 1)
+        pthread_join(b->committer, NULL);
+    if (b->started >= 2)
+        pthread_join(b->syncer, NULL);
+}
+
+int ingest_batch_start(const char *db_path, const ingest_env *env,
+                       const ingest_batch_opts *opts, ingest_batch **out,
+                       char *err, size_t errlen)
+{
+    store_tuning tune = { 0 };
     ingest_batch *b;
     int rc;
 
-    if (!db_path || !env || !out || max < 1)
+    if (!db_path || !env || !opts || !out || opts->max < 1 || opts->max_wait_ms < 1 ||
+        opts->cache_kb < 0 || opts->restart_frames < 0)
         return HD_EINVAL;
     b = calloc(1, sizeof *b);
     if (!b)
         return HD_ENOMEM;
-    rc = store_open(db_path, &b->s, err, errlen);
-    if (rc) {
-        free(b);
-        return rc;
-    }
     b->env = *env;
-    b->max = max;
+    b->opts = *opts;
+    if (!b->opts.restart_frames)
+        b->opts.restart_frames = BATCH_RESTART_FRAMES;
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->work, NULL);
-    pthread_cond_init(&b->done, NULL);
-    if (pthread_create(&b->thread, NULL, committer, b) != 0) {
-        store_close(b->s);
-        pthread_cond_destroy(&b->done);
-        pthread_cond_destroy(&b->work);
-        pthread_mutex_destroy(&b->lock);
-        free(b);
-        return hd_seterr(err, errlen, HD_ENOMEM, "ingest: cannot start the committer");
+    pthread_cond_init(&b->synced, NULL);
+    tune.cache_kb = opts->cache_kb;
+    tune.defer_sync = tune.no_autocheckpoint = tune.temp_in_memory = 1;
+    tune.log_limit_mb = BATCH_LOG_LIMIT_MB;
+    rc = store_open(db_path, &b->s, err, errlen);
+    if (rc == HD_OK && (rc = store_tune(b->s, &tune)) != HD_OK)
+        hd_seterr(err, errlen, rc, "ingest: cannot tune the connection: %s", store_errmsg(b->s));
+    if (rc == HD_OK && (rc = store_wal_file_open(db_path, &b->wal)) != HD_OK)
+        hd_seterr(err, errlen, rc, "ingest: database path too long");
+    if (rc == HD_OK)
+        rc = store_checkpointer_start(db_path, BATCH_CHECKPOINT_MS, &b->ckpt, err, errlen);
+    if (rc == HD_OK && pthread_create(&b->committer, NULL, committer_main, b) == 0)
+        b->started = 1;
+    if (rc == HD_OK && b->started == 1 && pthread_create(&b->syncer, NULL, syncer_main, b) == 0)
+        b->started = 2;
+    if (rc == HD_OK && b->started != 2)
+        rc = hd_seterr(err, errlen, HD_ENOMEM, "ingest: cannot start the group commit threads");
+    if (rc) {
+        batch_join(b);
+        batch_free(b);
+        return rc;
     }
     *out = b;
     return HD_OK;
 }
 
-int ingest_batch_run(ingest_batch *b, const ingest_msg *in, ingest_result *out,
-                     char *err, size_t errlen)
+int ingest_batch_submit(ingest_batch *b, ingest_job *j)
 {
-    job j = { .in = in, .out = out, .err = err, .errlen = errlen };
-
-    if (!b || !in || !out)
+    if (!b || !j || !j->in || !j->out || !j->done)
         return HD_EINVAL;
+    j->next = NULL;
+    j->rc = HD_OK;
+    j->queued_ms = clock_now_ms();
     pthread_mutex_lock(&b->lock);
     if (b->stopping) {
         pthread_mutex_unlock(&b->lock);
         return HD_EBUSY;
     }
-    if (b->tail)
-        b->tail->next = &j;
+    if (b->queue_tail)
+        b->queue_tail->next = j;
     else
-        b->head = &j;
-    b->tail = &j;
+        b->queue = j;
+    b->queue_tail = j;
     pthread_cond_signal(&b->work);
-    while (!j.done)
-        pthread_cond_wait(&b->done, &b->lock);
     pthread_mutex_unlock(&b->lock);
-    return j.rc;
+    return HD_OK;
+}
+
+/* ingest_batch_run's waiter: its own condition, so that finishing one job
+ * wakes one thread, not every thread waiting. */
+typedef struct waiter {
+    pthread_mutex_t lock;
+    pthread_cond_t  cond;
+    int             done, rc;
+} waiter;
+
+static void wake_waiter(ingest_job *j, int rc)
+{
+    waiter *w = j->arg;
+
+    pthread_mutex_lock(&w->lock);
+    w->rc = rc;
+    w->done = 1;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+int ingest_batch_run(ingest_batch *b, const ingest_msg *in, ingest_result *out,
+                     char *err, size_t errlen)
+{
+    waiter w = { .done = 0 };
+    ingest_job j = { .in = in, .out = out, .err = err, .errlen = errlen,
+                     .done = wake_waiter, .arg = &w };
+    int rc;
+
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.cond, NULL);
+    rc = ingest_batch_submit(b, &j);
+    if (rc == HD_OK) {
+        pthread_mutex_lock(&w.lock);
+        while (!w.done)
+            pthread_cond_wait(&w.cond, &w.lock);
+        pthread_mutex_unlock(&w.lock);
+        rc = w.rc;
+    }
+    pthread_cond_destroy(&w.cond);
+    pthread_mutex_destroy(&w.lock);
+    return rc;
 }
 
 void ingest_batch_stop(ingest_batch *b)
 {
     if (!b)
         return;
-    pthread_mutex_lock(&b->lock);
-    b->stopping = 1;
-    pthread_cond_signal(&b->work);
-    pthread_mutex_unlock(&b->lock);
-    pthread_join(b->thread, NULL);
-    store_close(b->s);
-    pthread_cond_destroy(&b->done);
-    pthread_cond_destroy(&b->work);
-    pthread_mutex_destroy(&b->lock);
-    free(b);
+    batch_join(b);
+    batch_free(b);
 }

@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "internal.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -27,7 +28,57 @@ static int is_blank(int32_t c)
     return c == ' ' || (c > 0x7F && utf8proc_category(c) == UTF8PROC_CATEGORY_ZS);
 }
 
+/* Latin letters with marks, and Vietnamese's own block: folded once, at
+ * first use, instead of asking utf8proc for every letter of every message. */
+#define FOLD_A_LO 0x0080
+#define FOLD_A_HI 0x0250
+#define FOLD_B_LO 0x1E00
+#define FOLD_B_HI 0x1F00
+#define FOLD_N    ((FOLD_A_HI - FOLD_A_LO) + (FOLD_B_HI - FOLD_B_LO))
+
+static struct { signed char n; char s[4]; } fold_table[2][FOLD_N];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static int fold_slot(int32_t cp)
+{
+    if (cp >= FOLD_A_LO && cp < FOLD_A_HI)
+        return cp - FOLD_A_LO;
+    if (cp >= FOLD_B_LO && cp < FOLD_B_HI)
+        return (FOLD_A_HI - FOLD_A_LO) + cp - FOLD_B_LO;
+    return -1;
+}
+
+static int fold_cp_slow(int32_t cp, int lower, char out[4]);
+
+static void fold_fill(void)
+{
+    for (int32_t cp = FOLD_A_LO; cp < FOLD_B_HI; cp++) {
+        int k = fold_slot(cp);
+
+        if (k < 0)
+            continue;
+        for (int lower = 0; lower < 2; lower++)
+            fold_table[lower][k].n = (signed char)fold_cp_slow(cp, lower, fold_table[lower][k].s);
+    }
+}
+
 int nlu_fold_cp(int32_t cp, int lower, char out[4])
+{
+    int k = cp >= 0x80 ? fold_slot(cp) : -1;
+
+    if (k >= 0) {
+        int n;
+
+        pthread_once(&fold_once, fold_fill);
+        n = fold_table[lower != 0][k].n;
+        if (n > 0)
+            memcpy(out, fold_table[lower != 0][k].s, (size_t)n);
+        return n;
+    }
+    return fold_cp_slow(cp, lower, out);
+}
+
+static int fold_cp_slow(int32_t cp, int lower, char out[4])
 {
     utf8proc_int32_t buf[8];
     utf8proc_ssize_t n;

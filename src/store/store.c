@@ -4,11 +4,12 @@
  * table family. Everything here is about keeping a connection healthy: WAL so
  * that the outbox worker and the HTTP threads' readers do not block each other,
  * synchronous=FULL because a reply recorded as sent must survive power loss
- * (relax to NORMAL once the outbox is idempotent), a busy timeout so that two
- * writers queue instead of failing. */
+ * (the group commit's own connection syncs in its own way, see wal.h), a busy
+ * timeout so that two writers queue instead of failing. */
 #include "store_internal.h"
 #include "core/err.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,7 +142,7 @@ static int dir_missing(const char *path)
 }
 
 /* Run a PRAGMA and copy its one-row answer (if any) into val. */
-static int pragma(store *s, const char *sql, char *val, size_t cap)
+int store_pragma(store *s, const char *sql, char *val, size_t cap)
 {
     sqlite3_stmt *st = NULL;
     int src, rc;
@@ -164,8 +165,18 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
     return store_open_version(path, store_schema_latest(), out, err, errlen);
 }
 
+/* Before SQLite's first use: no memory statistics. Keeping them takes a
+ * process-wide mutex on every allocation, which every connection's thread
+ * would then queue on. */
+static void store_init_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open_version(const char *path, int version, store **out, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
     store *s = NULL;
     char mode[16];
     int rc, src;
@@ -174,6 +185,7 @@ int store_open_version(const char *path, int version, store **out, char *err, si
         *out = NULL;
     if (!path || !*path || !out)
         return hd_seterr(err, errlen, HD_EINVAL, "store_open: no database path");
+    pthread_once(&once, store_init_once);
     s = calloc(1, sizeof *s);
     if (!s)
         return hd_seterr(err, errlen, HD_ENOMEM, "store_open: out of memory");
@@ -191,7 +203,7 @@ int store_open_version(const char *path, int version, store **out, char *err, si
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 
     /* The first read happens here: a file that is not a database fails now. */
-    rc = pragma(s, "PRAGMA journal_mode=WAL", mode, sizeof mode);
+    rc = store_pragma(s, "PRAGMA journal_mode=WAL", mode, sizeof mode);
     if (rc == HD_OK && strcmp(mode, "wal") != 0 && strcmp(path, ":memory:") != 0)
         rc = HD_EDB;
     if (rc) {
@@ -199,11 +211,11 @@ int store_open_version(const char *path, int version, store **out, char *err, si
                        mode[0] ? mode : sqlite3_errmsg(s->db));
         goto out;
     }
-    rc = pragma(s, "PRAGMA synchronous=FULL", NULL, 0);
+    rc = store_pragma(s, "PRAGMA synchronous=FULL", NULL, 0);
     /* Off while migrating, so that a migration may rebuild a referenced
      * table; migrate.c runs foreign_key_check before each commit. */
     if (!rc)
-        rc = pragma(s, "PRAGMA foreign_keys=OFF", NULL, 0);
+        rc = store_pragma(s, "PRAGMA foreign_keys=OFF", NULL, 0);
     if (rc) {
         rc = hd_seterr(err, errlen, rc, "database %s: %s", path, sqlite3_errmsg(s->db));
         goto out;
@@ -211,7 +223,7 @@ int store_open_version(const char *path, int version, store **out, char *err, si
     rc = store_migrate(s, version, err, errlen);
     if (rc)
         goto out;
-    rc = pragma(s, "PRAGMA foreign_keys=ON", NULL, 0);
+    rc = store_pragma(s, "PRAGMA foreign_keys=ON", NULL, 0);
     if (rc)
         rc = hd_seterr(err, errlen, rc, "database %s: %s", path, sqlite3_errmsg(s->db));
 out:

@@ -33,6 +33,7 @@ typedef struct store_stmt_slot {
 
 struct store {
     sqlite3        *db;
+    int             wal_frames;   /* wal.c: log size at the last commit */
     int             nstmts;
     store_stmt_slot stmts[STORE_STMT_MAX];
 };
@@ -50,6 +51,10 @@ int store_dberr(int sqlite_rc);
  * and reset it. Returns HD_OK or the mapped error; *sqlite_rc (if not NULL)
  * gets SQLite's extended code so the caller can tell constraints apart. */
 int store_step_done(sqlite3_stmt *st, int *sqlite_rc);
+
+/* Run a PRAGMA (or any one-row statement) once, uncached, and copy its
+ * answer's first column, if any, into val. */
+int store_pragma(store *s, const char *sql, char *val, size_t cap);
 
 /* Bind a string, or NULL when s is NULL. */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *s);

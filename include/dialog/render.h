@@ -26,6 +26,17 @@ const char *dlg_channel_name(dlg_channel ch);
  * fit (out then holds a truncated but valid text). */
 int dlg_render(const dlg_reply *r, dlg_channel ch, char *out, size_t cap);
 
+/* dlg_render() through a cache of recent SMS renderings. Most replies are
+ * the flow's own texts, the same for every citizen, and unaccenting them is
+ * a good share of the work of answering a message. A cache is used by one
+ * thread at a time; c NULL renders without one. */
+typedef struct dlg_render_cache dlg_render_cache;
+
+int  dlg_render_cache_new(dlg_render_cache **out);
+void dlg_render_cache_free(dlg_render_cache *c);
+int  dlg_render_cached(dlg_render_cache *c, const dlg_reply *r, dlg_channel ch, char *out,
+                       size_t cap);
+
 /* Fill "{name}" placeholders of a text from messages/ with values: kv is a
  * NULL-terminated list of name, value pairs. An unknown placeholder is kept
  * as written (a content mistake shows rather than vanishes). HD_ETOOBIG if

@@ -43,7 +43,7 @@ typedef struct ingest_job {
     void             *arg;      /* the caller's, for done() */
     /* The batch's own. */
     int64_t           queued_ms;
-    int               rc;
+    int               rc, late;
     struct ingest_job *next;
 } ingest_job;
 

@@ -54,6 +54,7 @@ typedef struct ingest_env {
     const pii_key   *pii;            /* seals the ID number typed during an intake */
     int              tz_offset_min;  /* local time, for the year in the age check */
     int              followup_hours; /* ask whether activation guidance worked; 0: never */
+    dlg_render_cache *render_cache;  /* NULL, or one used by the caller's thread only */
 } ingest_env;
 
 typedef struct ingest_result {

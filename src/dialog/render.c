@@ -11,7 +11,9 @@
 #include "core/err.h"
 #include "nlu/normalize.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RENDER_FULL_MAX (DLG_TEXT_MAX + DLG_OPTIONS_MAX * 112)
@@ -163,6 +165,72 @@ static int render_sms(const char *full, char *out, size_t cap)
 
 int dlg_render(const dlg_reply *r, dlg_channel ch, char *out, size_t cap)
 {
+    return dlg_render_cached(NULL, r, ch, out, cap);
+}
+
+/* ---- the cache: direct-mapped, keyed by the composed text ---- */
+
+#define CACHE_SLOTS 64
+
+typedef struct cache_slot {
+    uint64_t hash;
+    size_t   key_len, cap;      /* cap: the caller's, which the output depends on */
+    int      rc;
+    char     key[RENDER_FULL_MAX];
+    char     val[DLG_SMS_MAX + 1];
+} cache_slot;
+
+struct dlg_render_cache {
+    cache_slot slot[CACHE_SLOTS];
+};
+
+int dlg_render_cache_new(dlg_render_cache **out)
+{
+    if (!out)
+        return HD_EINVAL;
+    *out = calloc(1, sizeof **out);
+    return *out ? HD_OK : HD_ENOMEM;
+}
+
+void dlg_render_cache_free(dlg_render_cache *c)
+{
+    free(c);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* cap <= DLG_SMS_MAX + 1: the whole output fits a slot. */
+static int render_sms_cached(dlg_render_cache *c, const char *full, size_t n, char *out,
+                             size_t cap)
+{
+    uint64_t h = fnv1a(full, n);
+    cache_slot *e = &c->slot[h % CACHE_SLOTS];
+    int rc;
+
+    if (e->key_len == n && e->hash == h && e->cap == cap && memcmp(e->key, full, n) == 0) {
+        memcpy(out, e->val, strlen(e->val) + 1);
+        return e->rc;
+    }
+    rc = render_sms(full, out, cap);
+    e->hash = h;
+    e->key_len = n;
+    e->cap = cap;
+    e->rc = rc;
+    memcpy(e->key, full, n);
+    memcpy(e->val, out, strlen(out) + 1);
+    return rc;
+}
+
+int dlg_render_cached(dlg_render_cache *c, const dlg_reply *r, dlg_channel ch, char *out,
+                      size_t cap)
+{
     char full[RENDER_FULL_MAX];
     size_t n;
 
@@ -170,6 +238,9 @@ int dlg_render(const dlg_reply *r, dlg_channel ch, char *out, size_t cap)
         return HD_EINVAL;
     out[0] = '\0';
     n = compose(r, full, sizeof full);
+    /* An SMS is at most DLG_SMS_MAX characters whatever room is given. */
+    if (ch == DLG_CH_SMS && c)
+        return render_sms_cached(c, full, n, out, cap < DLG_SMS_MAX + 1 ? cap : DLG_SMS_MAX + 1);
     switch (ch) {
     case DLG_CH_CONSOLE:
     case DLG_CH_ZALO:

@@ -51,8 +51,8 @@ static const char *help_intent(const dlg_result *r)
     return nlu_intent_id(r->nlu.intent);
 }
 
-static int store_replies(store *s, const store_contact *c, const ingest_msg *in,
-                         const dlg_result *r, char *err, size_t errlen)
+static int store_replies(store *s, const ingest_env *env, const store_contact *c,
+                         const ingest_msg *in, const dlg_result *r, char *err, size_t errlen)
 {
     char text[DLG_TEXT_MAX * 2];
     int64_t message_id;
@@ -67,7 +67,7 @@ static int store_replies(store *s, const store_contact *c, const ingest_msg *in,
             .status = in->delivery == INGEST_QUEUE ? "queued" : "shown",
             .created_at = in->now_ms,
         };
-        rc = dlg_render(&r->replies[i], in->channel, text, sizeof text);
+        rc = dlg_render_cached(env->render_cache, &r->replies[i], in->channel, text, sizeof text);
         if (rc && rc != HD_ETOOBIG)
             return hd_seterr(err, errlen, rc, "render reply %d: %s", i, hd_strerror(rc));
         rc = store_message_add(s, &m, &message_id);
@@ -257,7 +257,7 @@ int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
         hd_seterr(err, errlen, rc, "follow-up: %s", hd_strerror(rc));
         goto out;
     }
-    rc = store_replies(s, &c, in, &out->step, err, errlen);
+    rc = store_replies(s, env, &c, in, &out->step, err, errlen);
     if (rc)
         goto out;
     rc = dlg_state_encode(&out->step.state, state_json, sizeof state_json);

@@ -58,9 +58,12 @@ static const char SQL_PURGE_EVENTS[] =
 static const char SQL_PURGE_MESSAGES[] =
     "UPDATE messages SET text = '' WHERE contact_id IN (SELECT contact_id FROM cases WHERE"
     PURGE_WHERE ") AND text <> '' AND" PURGE_WINDOW("messages");
+/* Every outbox row delivers a messages row (message_id): emptied with it
+ * (index outbox_message). */
 static const char SQL_PURGE_OUTBOX[] =
-    "UPDATE outbox SET text = '' WHERE contact_id IN (SELECT contact_id FROM cases WHERE"
-    PURGE_WHERE ") AND text <> '' AND" PURGE_WINDOW("outbox");
+    "UPDATE outbox SET text = '' WHERE message_id IN (SELECT id FROM messages WHERE"
+    " contact_id IN (SELECT contact_id FROM cases WHERE" PURGE_WHERE ") AND"
+    PURGE_WINDOW("messages") ") AND text <> ''";
 static const char SQL_PURGE_CASES[] =
     "UPDATE cases SET full_name = NULL, id_enc = NULL, callback_phone = NULL,"
     " description = NULL, purged_at = ?2 WHERE" PURGE_WHERE;

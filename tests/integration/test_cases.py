@@ -234,6 +234,9 @@ with r.case("personal data of a resolved case is erased after the retention peri
     (left,) = q("""SELECT count(*) FROM messages m JOIN cases c ON c.contact_id = m.contact_id
                    WHERE c.id = ? AND m.text LIKE '%Nguyễn Văn An%'""", case_id)[0]
     assert left == 0, "the citizen's name outlived the case in the conversation"
+    (left,) = q("""SELECT count(*) FROM outbox WHERE address LIKE '%912555001'
+                   AND (text LIKE '%Moi anh mang the can cuoc%' OR text LIKE '%Da doi thiet bi%')""")[0]
+    assert left == 0, "the officer's answers outlived the case in the outbox"
     (open_row,) = q("SELECT full_name FROM cases WHERE id = ?", open_id)
     assert open_row[0] == "Lê Thị Sáu", "an open case lost its data"
 

@@ -1,5 +1,6 @@
-/* test_dialog_render.c -- replies per channel, and every text of the flow
- * fitting an SMS of three GSM-7 parts. */
+/* test_dialog_render.c -- replies per channel, every text of the flow
+ * fitting an SMS of three GSM-7 parts, and the render cache giving what
+ * rendering without it gives. */
 #include "test.h"
 
 #include "core/err.h"
@@ -172,5 +173,34 @@ static void every_flow_text_fits_sms(void)
     }
 }
 
+/* Through one cache, twice over, every node and text of the flow (more than
+ * the cache has slots: entries are replaced), at two sizes of output, in
+ * every channel: each answer (code and text) is what dlg_render() gives. */
+static void cache_gives_what_render_gives(void)
+{
+    dlg_render_cache *c = NULL;
+    static char want[4096], got[4096];
+    const size_t caps[] = { sizeof want, 40 };
+    int n = 0;
+
+    setup();
+    CHECK_INT(dlg_render_cache_new(&c), HD_OK);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < dlg_flow_text_count(F); i++)
+            for (int k = 0; k < 2; k++)
+                for (int ch = DLG_CH_CONSOLE; ch <= DLG_CH_SMS; ch++) {
+                    dlg_reply r = make(dlg_flow_text(F, dlg_flow_text_key(F, i)), 1, "Có");
+                    int want_rc = dlg_render(&r, (dlg_channel)ch, want, caps[k]);
+                    int got_rc = dlg_render_cached(c, &r, (dlg_channel)ch, got, caps[k]);
+
+                    CHECK_MSG(want_rc == got_rc && strcmp(want, got) == 0,
+                              "%s, channel %d, cap %zu: %d '%s' instead of %d '%s'",
+                              dlg_flow_text_key(F, i), ch, caps[k], got_rc, got, want_rc, want);
+                    n++;
+                }
+    CHECK(n > 2 * 64);
+    dlg_render_cache_free(c);
+}
+
 TEST_MAIN(T(channel_names), T(full_form_numbers_options), T(sms_unaccented), T(sms_replaces_non_gsm),
-          T(sms_too_long_is_cut), T(every_flow_text_fits_sms))
+          T(sms_too_long_is_cut), T(every_flow_text_fits_sms), T(cache_gives_what_render_gives))

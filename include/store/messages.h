@@ -21,10 +21,6 @@ typedef struct store_message_new {
  * the provider retried, and the caller drops the message. */
 int store_message_add(store *s, const store_message_new *m, int64_t *id_out);
 
-/* The intent of an inbound message, known once the engine has read it
- * (the row is written first so that a duplicate stops before any work). */
-int store_message_set_intent(store *s, int64_t id, const char *intent);
-
 /* A stored message, as a conversation view shows it. */
 #define STORE_MESSAGE_TEXT_MAX 4096
 typedef struct store_message {

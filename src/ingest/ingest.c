@@ -153,10 +153,11 @@ static int ingest_step(const ingest_env *env, const store_contact *c, int64_t op
     return HD_EINVAL;
 }
 
-/* The inbound row goes first: a retried provider message stops here
- * (HD_EDUP). Its text is stored with ID numbers masked. */
+/* The inbound row is the first write: a retried provider message stops
+ * there (HD_EDUP) having written nothing. Its text is stored with ID numbers
+ * masked, and with the intent the step found in it. */
 static int store_inbound(store *s, const store_contact *c, const ingest_msg *in,
-                         const char *masked, int64_t *id)
+                         const char *masked, const dlg_result *step, int64_t *id)
 {
     store_message_new m = {
         .contact_id = c->id,
@@ -164,6 +165,7 @@ static int store_inbound(store *s, const store_contact *c, const ingest_msg *in,
         .channel = c->channel,
         .external_id = in->external_id,
         .text = masked,
+        .intent = in->kind == INGEST_TEXT ? nlu_intent_id(step->nlu.intent) : NULL,
         .status = kind_status[in->kind],
         .created_at = in->now_ms,
     };
@@ -171,16 +173,14 @@ static int store_inbound(store *s, const store_contact *c, const ingest_msg *in,
     return store_message_add(s, &m, id);
 }
 
-/* Help request, the answer to "did it work?", the intent of the message. */
+/* Help request, the answer to "did it work?". */
 static int record_help(store *s, const store_contact *c, const ingest_msg *in,
                        const ingest_result *out)
 {
     const dlg_action *a;
     int rc = HD_OK;
 
-    if (in->kind == INGEST_TEXT)
-        rc = store_message_set_intent(s, out->message_id, nlu_intent_id(out->step.nlu.intent));
-    if (rc == HD_OK && out->step.help != DLG_HELP_NONE)
+    if (out->step.help != DLG_HELP_NONE)
         rc = store_help_add(s, c->id, out->message_id, help_intent(&out->step),
                             out->step.help == DLG_HELP_PERSON ? "person" : "bot",
                             in->now_ms, NULL);
@@ -216,16 +216,6 @@ int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
         goto out;
     }
     out->contact_id = c.id;
-    rc = store_inbound(s, &c, in, masked, &out->message_id);
-    if (rc == HD_EDUP) {
-        out->duplicate = 1;
-        rc = HD_OK;
-        goto out;
-    }
-    if (rc) {
-        hd_seterr(err, errlen, rc, "inbound: %s", hd_strerror(rc));
-        goto out;
-    }
     rc = store_case_find_active(s, c.id, &open_case_id);
     if (rc == HD_ENOTFOUND) {
         open_case_id = 0;
@@ -238,9 +228,22 @@ int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
 
     if (dlg_state_decode(c.state, &st) != HD_OK && c.state[0])
         log_warn("ingest: contact %lld had an unreadable state; starting over", (long long)c.id);
+    /* The step writes nothing: it runs before the inbound row, whose
+     * intent it gives. */
     rc = ingest_step(env, &c, open_case_id, &st, in, &out->step);
     if (rc) {
         hd_seterr(err, errlen, rc, "dialogue step: %s", hd_strerror(rc));
+        goto out;
+    }
+    rc = store_inbound(s, &c, in, masked, &out->step, &out->message_id);
+    if (rc == HD_EDUP) {
+        memset(&out->step, 0, sizeof out->step);
+        out->duplicate = 1;
+        rc = HD_OK;
+        goto out;
+    }
+    if (rc) {
+        hd_seterr(err, errlen, rc, "inbound: %s", hd_strerror(rc));
         goto out;
     }
     rc = record_help(s, &c, in, out);

@@ -8,8 +8,9 @@
 #define CONTACT_COLS "id, channel, address, state, opted_out, created_at, " \
                      "COALESCE(last_inbound_at, 0)"
 
-/* DO NOTHING then SELECT rather than DO UPDATE ... RETURNING: the common
- * case, a known contact, then writes nothing at all. */
+/* SELECT first: the common case, a known contact, is one read and writes
+ * nothing. A new one is inserted (DO NOTHING: another connection may have
+ * inserted it meanwhile) and read again. */
 static const char SQL_INSERT[] =
     "INSERT INTO contacts (channel, address, state, opted_out, created_at)"
     " VALUES (?1, ?2, '', 0, ?3) ON CONFLICT (channel, address) DO NOTHING";
@@ -62,19 +63,23 @@ int store_contact_upsert(store *s, const char *channel, const char *address,
         (rc = store_check_str(address, STORE_ADDRESS_MAX)))
         return rc;
 
-    if ((rc = store_stmt(s, SQL_INSERT, &st)))
-        goto out;
-    if ((rc = store_bind_text(st, 1, channel)) || (rc = store_bind_text(st, 2, address)) ||
-        (rc = store_dberr(sqlite3_bind_int64(st, 3, now_ms))))
-        goto out;
-    if ((rc = store_step_done(st, NULL)))
-        goto out;
-
-    if ((rc = store_stmt(s, SQL_BY_KEY, &st)))
-        goto out;
-    if ((rc = store_bind_text(st, 1, channel)) || (rc = store_bind_text(st, 2, address)))
-        goto out;
-    rc = contact_read(st, out);
+    for (int pass = 0; pass < 2; pass++) {
+        if ((rc = store_stmt(s, SQL_BY_KEY, &st)))
+            goto out;
+        if ((rc = store_bind_text(st, 1, channel)) || (rc = store_bind_text(st, 2, address)))
+            goto out;
+        rc = contact_read(st, out);
+        sqlite3_reset(st);
+        if (rc != HD_ENOTFOUND || pass == 1)
+            break;
+        if ((rc = store_stmt(s, SQL_INSERT, &st)))
+            goto out;
+        if ((rc = store_bind_text(st, 1, channel)) || (rc = store_bind_text(st, 2, address)) ||
+            (rc = store_dberr(sqlite3_bind_int64(st, 3, now_ms))))
+            goto out;
+        if ((rc = store_step_done(st, NULL)))
+            goto out;
+    }
     /* Not found right after the insert: only a concurrent delete could. */
     if (rc == HD_ENOTFOUND)
         rc = HD_EDB;

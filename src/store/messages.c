@@ -82,30 +82,6 @@ out:
     return rc;
 }
 
-static const char SQL_SET_INTENT[] = "UPDATE messages SET intent = ?2 WHERE id = ?1";
-
-int store_message_set_intent(store *s, int64_t id, const char *intent)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (!s || id <= 0 || !intent)
-        return HD_EINVAL;
-    if ((rc = store_check_str(intent, 64)))
-        return rc;
-    if ((rc = store_stmt(s, SQL_SET_INTENT, &st)))
-        return rc;
-    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, id))) ||
-        (rc = store_bind_text(st, 2, intent))) {
-        sqlite3_reset(st);
-        return rc;
-    }
-    rc = store_step_done(st, NULL);
-    if (rc == HD_OK && sqlite3_changes(s->db) == 0)
-        rc = HD_ENOTFOUND;
-    return rc;
-}
-
 /* The newest max messages (a long conversation shows its end), returned
  * oldest first. */
 static const char SQL_LIST[] =

@@ -1,7 +1,9 @@
 /* planner.h -- the planner's steps, each one or a few transactions, callable
  * without the thread (the unit tests drive them with their own clock).
  *
- * A broadcast step plans at most CAMPAIGN_CHUNK contacts: for each, one
+ * A due broadcast's first steps list its audience, CAMPAIGN_LIST_CHUNK
+ * contacts a step (store_audience_list), in any hour: listing sends nothing.
+ * Then a broadcast step plans at most CAMPAIGN_CHUNK contacts: for each, one
  * recipient row (queued with its message and outbox row, or skipped with
  * its reason) and the daily cap; then the cursor; all in one transaction.
  * It plans no further while CAMPAIGN_BACKLOG rows of the broadcast wait in
@@ -16,13 +18,15 @@
 #include "dialog/flow.h"
 #include "store/broadcasts.h"
 
-#define CAMPAIGN_CHUNK   500
-#define CAMPAIGN_BACKLOG 1000
+#define CAMPAIGN_CHUNK      500
+#define CAMPAIGN_BACKLOG    1000
+#define CAMPAIGN_LIST_CHUNK 100000   /* ~0.1 s of holding the write lock */
 
 typedef struct campaign_env {
     const dlg_flow *flow;
     campaign_window window;
     int             sms_ok, zalo_ok;    /* the channel has a delivery worker */
+    int             list_chunk;         /* contacts listed a step; 0: CAMPAIGN_LIST_CHUNK */
 } campaign_env;
 
 typedef struct campaign_step {

@@ -1,11 +1,13 @@
 /* broadcasts.h -- reminders that campaign staff send to many citizens.
  *
- * A broadcast is planned in chunks (src/campaign/planner.c): for each
- * contact its audience selects, in contact id order after `cursor`, one
- * recipient row -- queued with its outbox row, or skipped with the reason --
- * and the daily cap, in ONE transaction with the new cursor. The recipient
- * key (broadcast, contact) is what keeps a citizen from getting a broadcast
- * twice across crashes and restarts.
+ * When a broadcast becomes due, the contacts its audience selects are put on
+ * its list (broadcast_audience), a chunk per transaction, `cursor` marking how
+ * far; the list's length becomes `audience_n`. Then it is planned in chunks
+ * (src/campaign/planner.c): for each contact of the list, in contact id order
+ * after `cursor`, one recipient row -- queued with its outbox row, or
+ * skipped with the reason -- and the daily cap, in ONE transaction with the
+ * new cursor. The recipient key (broadcast, contact) is what keeps a citizen
+ * from getting a broadcast twice across crashes and restarts.
  *
  * Status: scheduled (send_at ahead) -> sending <-> waiting_window (quiet
  * hours) -> done; paused and cancelled by staff. A paused broadcast's queued
@@ -52,8 +54,8 @@ typedef struct store_broadcast {
     store_audience   audience;
     int64_t          send_at;
     broadcast_status status;
-    int64_t          cursor;         /* last contact id planned */
-    int64_t          audience_n;     /* counted when planning starts; -1 before */
+    int64_t          cursor;         /* last contact id listed, then planned */
+    int64_t          audience_n;     /* the list's length once complete; -1 before */
     int64_t          created_by;     /* user id, 0 = none */
     int64_t          created_at, updated_at, done_at;
 } store_broadcast;
@@ -136,8 +138,15 @@ int store_broadcast_stale_list(store *s, int64_t id, int64_t created_before,
 int store_broadcast_unplan(store *s, int64_t id, const store_broadcast_stale *row,
                            const char *day, int64_t now_ms);
 
-/* Contacts an audience selects, for planning: id order, ids > after_id,
- * without a recipient row of broadcast_id yet (0: any). */
+/* The broadcast's list: the next max contacts the audience selects (id order,
+ * ids > after_id) added to it, in the caller's transaction. *added: how many
+ * (fewer than max: the list is complete); *last_id: the highest id listed so
+ * far (the next after_id); *listed: the list's length so far. */
+int store_audience_list(store *s, const store_audience *a, int64_t broadcast_id,
+                        int64_t after_id, int max, int *added, int64_t *last_id,
+                        int64_t *listed);
+/* Contacts of the broadcast's list, for planning: id order, ids > after_id,
+ * without a recipient row yet. */
 typedef struct store_audience_contact {
     int64_t id;
     char    channel[16];
@@ -147,8 +156,8 @@ typedef struct store_audience_contact {
     int64_t last_inbound_at;     /* 0 = never */
 } store_audience_contact;
 
-int store_audience_page(store *s, const store_audience *a, int64_t broadcast_id,
-                        int64_t after_id, store_audience_contact *rows, int max, int *n);
+int store_audience_page(store *s, int64_t broadcast_id, int64_t after_id,
+                        store_audience_contact *rows, int max, int *n);
 int store_audience_count(store *s, const store_audience *a, int64_t *n);
 /* 1 in *exists when the communes table has a commune of that province. */
 int store_province_exists(store *s, const char *province, int *exists);

@@ -5,8 +5,9 @@
  * COMMIT that takes the log past 1000 pages also runs a checkpoint: both on
  * the thread that holds the database's only write lock. The group commit
  * (ingest/batch.c) moves them off that thread:
- *   - its connection commits with synchronous=NORMAL (store_tune, defer_sync):
- *     the log is written but not synced, and nobody is answered yet;
+ *   - its connection (store_open_buffered_log) commits with
+ *     store_commit_nosync(): the log is written, in a few large writes, but
+ *     not synced, and nobody is answered yet;
  *   - another thread syncs the log file (store_wal_file_sync) and answers the
  *     messages of every group committed before that sync began;
  *   - a third one checkpoints (store_checkpoint, PASSIVE: it never blocks
@@ -18,9 +19,17 @@
 
 #include "store/store.h"
 
+/* A connection whose writes to the log are gathered into few large ones
+ * (walbuf.c); otherwise as store_open(). */
+int store_open_buffered_log(const char *path, store **out, char *err, size_t errlen);
+
+/* COMMIT, the log written but not synced: the caller syncs it
+ * (store_wal_file_sync) before telling anyone the transaction is safe. On a
+ * connection not opened by store_open_buffered_log(), an ordinary COMMIT. */
+int store_commit_nosync(store *s);
+
 typedef struct store_tuning {
     int cache_kb;          /* page cache of this connection; 0: SQLite's default */
-    int defer_sync;        /* 1: synchronous=NORMAL, the caller syncs the log */
     int no_autocheckpoint; /* 1: a checkpointer thread does it */
     int temp_in_memory;    /* 1: savepoint journals in memory (a group commit
                               runs each message in a savepoint; on file they

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include "store/audit.h"
 #include "store/cases.h"
 
@@ -48,6 +49,8 @@ int app_maintenance_run(app *a, int64_t now)
 static void *maint_main(void *arg)
 {
     app *a = arg;
+
+    thread_set_name("hd-maintenance");
 
     for (;;) {
         struct timespec ts;

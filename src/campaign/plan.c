@@ -135,23 +135,48 @@ static int plannable(broadcast_status st)
     return st == BROADCAST_SCHEDULED || st == BROADCAST_SENDING || st == BROADCAST_WAITING;
 }
 
+/* One chunk of the list. Returns 1 when the list is complete: b then has
+ * its length and the cursor back at the start, for planning. The status
+ * stays: listing sends nothing, in any hour. */
+static int list_step(plan_ctx *p, store_broadcast *b, int *complete)
+{
+    int64_t last = b->cursor, listed = 0;
+    int chunk = p->e->list_chunk > 0 ? p->e->list_chunk : CAMPAIGN_LIST_CHUNK, added = 0, rc;
+
+    *complete = 0;
+    rc = store_audience_list(p->s, &b->audience, b->id, b->cursor, chunk, &added, &last, &listed);
+    if (rc)
+        return rc;
+    if (added == chunk) {
+        p->out->more = 1;
+        return store_broadcast_progress(p->s, b->id, b->status, last, -1, p->now);
+    }
+    b->audience_n = listed;
+    b->cursor = 0;
+    *complete = 1;
+    return HD_OK;
+}
+
 /* Inside the transaction: b is the broadcast as read in it. */
 static int step_locked(plan_ctx *p, store_broadcast *b, store_audience_contact *rows)
 {
     const campaign_env *e = p->e;
-    int64_t backlog = 0, cursor = b->cursor, audience_n = -1;
-    int rc, n = 0;
+    int64_t backlog = 0, cursor, audience_n = -1;
+    int rc, n = 0, listed;
     char err[256] = "";
 
     if (!plannable(b->status) || b->send_at > p->now)
         return HD_OK;
-    if (!campaign_window_open(&e->window, p->now))
-        return b->status == BROADCAST_WAITING ? HD_OK
-             : store_broadcast_progress(p->s, b->id, BROADCAST_WAITING, cursor, -1, p->now);
     if (b->audience_n < 0) {
-        if ((rc = store_audience_count(p->s, &b->audience, &audience_n)))
+        if ((rc = list_step(p, b, &listed)) || !listed)
             return rc;
+        audience_n = b->audience_n;   /* written with the planning's progress */
     }
+    cursor = b->cursor;
+    if (!campaign_window_open(&e->window, p->now))
+        return b->status == BROADCAST_WAITING && audience_n < 0 ? HD_OK
+             : store_broadcast_progress(p->s, b->id, BROADCAST_WAITING, cursor, audience_n,
+                                        p->now);
     if ((rc = store_broadcast_backlog(p->s, b->id, &backlog)))
         return rc;
     if (backlog < CAMPAIGN_BACKLOG) {
@@ -159,7 +184,7 @@ static int step_locked(plan_ctx *p, store_broadcast *b, store_audience_contact *
         if (rc && rc != HD_ETOOBIG)
             return rc;   /* checked at create; only a changed messages/ could */
         campaign_local_day(p->now, e->window.tz_offset_min, p->day);
-        if ((rc = store_audience_page(p->s, &b->audience, b->id, cursor, rows, CAMPAIGN_CHUNK, &n)))
+        if ((rc = store_audience_page(p->s, b->id, cursor, rows, CAMPAIGN_CHUNK, &n)))
             return rc;
         for (int i = 0; i < n; i++) {
             if ((rc = plan_one(p, &rows[i])))

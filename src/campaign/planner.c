@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -128,6 +129,8 @@ static void *planner_main(void *arg)
 {
     campaign *c = arg;
     int busy = 0;
+
+    thread_set_name("hd-planner");
 
     while (!planner_wait(c, busy ? PLANNER_BUSY_MS : PLANNER_IDLE_MS)) {
         int64_t now = clock_now_ms();

@@ -178,7 +178,7 @@ static void add_time(cJSON *o, const char *key, int64_t ms, int tz)
     cJSON_AddStringToObject(o, key, iso);
 }
 
-/* live: count a broadcast's audience before planning fixes it (a pass over
+/* live: count a broadcast's audience before its list fixes it (a pass over
  * the contacts: for one broadcast, not for every row of the list). */
 static cJSON *broadcast_json(const http_req *req, store *s, const store_broadcast *b, int live)
 {
@@ -198,8 +198,10 @@ static cJSON *broadcast_json(const http_req *req, store *s, const store_broadcas
     if (b->created_by)
         cJSON_AddNumberToObject(o, "created_by", (double)b->created_by);
     cJSON_AddItemToObject(o, "audience", audience_json(&b->audience));
-    /* Before planning starts the audience is what it would be now. */
-    if (audience < 0 && (!live || store_audience_count(s, &b->audience, &audience) != HD_OK))
+    /* Before its list is begun the audience is what it would be now; while
+     * the list is being made (seconds), not known yet. */
+    if (audience < 0 && (!live || b->cursor != 0 ||
+                         store_audience_count(s, &b->audience, &audience) != HD_OK))
         audience = -1;
     if (store_broadcast_counts_get(s, b->id, &n) != HD_OK)
         memset(&n, 0, sizeof n);

@@ -37,7 +37,7 @@
 #include <string.h>
 #include <time.h>
 
-#define HTTP_INFLIGHT_PER_THREAD 64  /* HELPDESK_MAX_INFLIGHT=0: this many per handler thread */
+#define HTTP_INFLIGHT_DEFAULT 1024   /* HELPDESK_MAX_INFLIGHT=0 */
 #define HTTP_RETRY_AFTER_S       "2"
 
 struct http_server {
@@ -341,11 +341,11 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("mhd: %s", line);
 }
 
-/* HELPDESK_MAX_INFLIGHT (0: a few per handler thread) and
- * HELPDESK_QUEUE_WAIT_MS, checked. */
+/* HELPDESK_MAX_INFLIGHT (0: HTTP_INFLIGHT_DEFAULT) and HELPDESK_QUEUE_WAIT_MS,
+ * checked. */
 static int server_limits(const settings *c, int *inflight, char *err, size_t errlen)
 {
-    long long n = c->max_inflight ? c->max_inflight : c->http_threads * HTTP_INFLIGHT_PER_THREAD;
+    long long n = c->max_inflight ? c->max_inflight : HTTP_INFLIGHT_DEFAULT;
 
     if (n < 1 || n > 100000)
         return hd_seterr(err, errlen, HD_ECONFIG, "HELPDESK_MAX_INFLIGHT must be 0 (automatic) or 1..100000");

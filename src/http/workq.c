@@ -8,6 +8,7 @@
 #include "workq.h"
 
 #include "core/err.h"
+#include "core/thread.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ struct http_workq {
 static void *workq_main(void *p)
 {
     http_workq *q = p;
+
+    thread_set_name("hd-handler");
 
     pthread_mutex_lock(&q->lock);
     for (;;) {

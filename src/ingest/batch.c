@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include "store/checkpointer.h"
 #include "store/wal.h"
 
@@ -116,9 +117,9 @@ static int run_group(ingest_batch *b, ingest_job *first)
             rc = run_all(b, first, 1);
     }
     if (rc == HD_OK) {
-        rc = store_commit(b->s);
+        rc = store_commit_nosync(b->s);   /* the syncer syncs */
         if (rc)
-            log_error("ingest: commit of %d message(s) failed: %s", n, hd_strerror(rc));
+            log_error("ingest: commit of %d message(s) failed: %s (%s)", n, hd_strerror(rc), store_errmsg(b->s));
     }
     if (rc)
         store_rollback(b->s);   /* nothing to do if SQLite rolled back itself */
@@ -143,6 +144,8 @@ static void finish(ingest_job *first)
 static void *committer_main(void *arg)
 {
     ingest_batch *b = arg;
+
+    thread_set_name("hd-committer");
 
     pthread_mutex_lock(&b->lock);
     for (;;) {
@@ -202,6 +205,8 @@ static void *committer_main(void *arg)
 static void *syncer_main(void *arg)
 {
     ingest_batch *b = arg;
+
+    thread_set_name("hd-syncer");
 
     pthread_mutex_lock(&b->lock);
     for (;;) {
@@ -283,9 +288,9 @@ int ingest_batch_start(const char *db_path, const ingest_env *env,
     pthread_cond_init(&b->work, NULL);
     pthread_cond_init(&b->synced, NULL);
     tune.cache_kb = opts->cache_kb;
-    tune.defer_sync = tune.no_autocheckpoint = tune.temp_in_memory = 1;
+    tune.no_autocheckpoint = tune.temp_in_memory = 1;
     tune.log_limit_mb = BATCH_LOG_LIMIT_MB;
-    rc = store_open(db_path, &b->s, err, errlen);
+    rc = store_open_buffered_log(db_path, &b->s, err, errlen);
     if (rc == HD_OK && (rc = store_tune(b->s, &tune)) != HD_OK)
         hd_seterr(err, errlen, rc, "ingest: cannot tune the connection: %s", store_errmsg(b->s));
     if (rc == HD_OK && (rc = store_wal_file_open(db_path, &b->wal)) != HD_OK)

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/thread.h"
 #include "store/outbox.h"
 
 #include <errno.h>
@@ -181,6 +182,8 @@ static void *worker_main(void *arg)
 {
     outbox_worker *w = arg;
     int64_t last_recover = 0;
+
+    thread_set_name("hd-outbox");
 
     while (!worker_stopping(w)) {
         int64_t now = clock_now_ms();

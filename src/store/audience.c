@@ -1,8 +1,9 @@
-/* audience.c -- the contacts an audience selects (broadcasts.h).
+/* audience.c -- the contacts an audience selects, and a broadcast's list of
+ * them (broadcasts.h).
  *
- * One WHERE for the count and the pages, with every choice bound as a
- * value, so that there is one cached statement each and nothing is formatted
- * into SQL. Pages walk contacts by id (the rowid) from the cursor; the other
+ * One WHERE for the count and the list, with every choice bound as a value,
+ * so that there is one cached statement each and nothing is formatted into
+ * SQL. Listing walks contacts by id (the rowid) from the cursor; the other
  * terms are checked row by row, which costs one pass over the contacts for a
  * whole broadcast. Segments (issue 5):
  *   all            every contact (opted-out ones too: they are skipped, and
@@ -30,12 +31,20 @@
 /* ?1 (the cursor of pages) is bound as 0 here too: one binder for both. */
 static const char SQL_COUNT[] =
     "SELECT COUNT(*) FROM contacts c WHERE ?1 = 0 AND" AUDIENCE_WHERE;
+static const char SQL_LIST[] =
+    "INSERT OR IGNORE INTO broadcast_audience (broadcast_id, contact_id)"
+    " SELECT ?6, c.id FROM contacts c WHERE c.id > ?1 AND" AUDIENCE_WHERE
+    " ORDER BY c.id LIMIT ?7";
+static const char SQL_LIST_LAST[] =
+    "SELECT COALESCE(MAX(contact_id), 0), COUNT(*) FROM broadcast_audience WHERE broadcast_id = ?1";
+/* The list in contact order, without those planned already. */
 static const char SQL_PAGE[] =
     "SELECT c.id, c.channel, c.address, COALESCE(c.phone, ''), c.opted_out,"
-    " COALESCE(c.last_inbound_at, 0) FROM contacts c WHERE c.id > ?1 AND" AUDIENCE_WHERE
-    " AND (?6 = 0 OR NOT EXISTS (SELECT 1 FROM broadcast_recipients r"
-    "      WHERE r.broadcast_id = ?6 AND r.contact_id = c.id))"
-    " ORDER BY c.id LIMIT ?7";
+    " COALESCE(c.last_inbound_at, 0) FROM broadcast_audience l JOIN contacts c ON c.id = l.contact_id"
+    " WHERE l.broadcast_id = ?1 AND l.contact_id > ?2"
+    " AND NOT EXISTS (SELECT 1 FROM broadcast_recipients r"
+    "      WHERE r.broadcast_id = ?1 AND r.contact_id = l.contact_id)"
+    " ORDER BY l.contact_id LIMIT ?3";
 
 static const char SQL_PROVINCE[] = "SELECT 1 FROM communes WHERE province_code = ?1 LIMIT 1";
 
@@ -87,21 +96,56 @@ out:
     return rc;
 }
 
-int store_audience_page(store *s, const store_audience *a, int64_t broadcast_id,
-                        int64_t after_id, store_audience_contact *rows, int max, int *n)
+int store_audience_list(store *s, const store_audience *a, int64_t broadcast_id,
+                        int64_t after_id, int max, int *added, int64_t *last_id,
+                        int64_t *listed)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, src;
+
+    if (added)
+        *added = 0;
+    if (!s || !a || broadcast_id <= 0 || after_id < 0 || max <= 0 || !added || !last_id ||
+        !listed)
+        return HD_EINVAL;
+    if ((rc = store_stmt(s, SQL_LIST, &st)))
+        return rc;
+    if ((rc = bind_audience(st, a, after_id)) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 6, broadcast_id))) ||
+        (rc = store_dberr(sqlite3_bind_int(st, 7, max))) ||
+        (rc = store_step_done(st, NULL)))
+        goto out;
+    *added = sqlite3_changes(s->db);
+    if ((rc = store_stmt(s, SQL_LIST_LAST, &st)))
+        goto out;
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, broadcast_id))))
+        goto out;
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *last_id = sqlite3_column_int64(st, 0);
+        *listed = sqlite3_column_int64(st, 1);
+    }
+    rc = src == SQLITE_ROW ? HD_OK : src == SQLITE_DONE ? HD_EDB : store_dberr(src);
+out:
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_audience_page(store *s, int64_t broadcast_id, int64_t after_id,
+                        store_audience_contact *rows, int max, int *n)
 {
     sqlite3_stmt *st = NULL;
     int rc, src = SQLITE_DONE;
 
     if (n)
         *n = 0;
-    if (!s || !a || broadcast_id < 0 || after_id < 0 || !rows || max <= 0 || !n)
+    if (!s || broadcast_id <= 0 || after_id < 0 || !rows || max <= 0 || !n)
         return HD_EINVAL;
     if ((rc = store_stmt(s, SQL_PAGE, &st)))
         return rc;
-    if ((rc = bind_audience(st, a, after_id)) ||
-        (rc = store_dberr(sqlite3_bind_int64(st, 6, broadcast_id))) ||
-        (rc = store_dberr(sqlite3_bind_int(st, 7, max))))
+    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, broadcast_id))) ||
+        (rc = store_dberr(sqlite3_bind_int64(st, 2, after_id))) ||
+        (rc = store_dberr(sqlite3_bind_int(st, 3, max))))
         goto out;
     while (*n < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
         store_audience_contact *c = &rows[*n];

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include "store/wal.h"
 
 #include <pthread.h>
@@ -36,6 +37,8 @@ static void run_once(store_checkpointer *c)
 static void *checkpointer_main(void *arg)
 {
     store_checkpointer *c = arg;
+
+    thread_set_name("hd-checkpoint");
 
     pthread_mutex_lock(&c->lock);
     while (!c->stopping) {

@@ -276,6 +276,23 @@ static const migration migrations[] = {
       "DROP INDEX outbox_contact;"
       "CREATE INDEX outbox_message ON outbox(message_id);" },
 
+    /* 6 */
+    { "broadcast audience lists",
+      /* Who a broadcast goes to, listed once when it becomes due (a few
+       * transactions of many rows each), then planned from the list at the
+       * channels' pace: the audience is fixed and counted exactly, and a
+       * million citizens are on the broadcast's list within seconds. */
+      "CREATE TABLE broadcast_audience ("
+      "  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),"
+      "  contact_id   INTEGER NOT NULL,"
+      "  PRIMARY KEY (broadcast_id, contact_id)"
+      ") WITHOUT ROWID;"
+      /* Broadcasts under way were planned from the contacts: they list
+       * theirs from the start; their recipient rows keep anyone from being
+       * planned twice. */
+      "UPDATE broadcasts SET audience = NULL, cursor = 0"
+      "  WHERE status IN ('scheduled', 'sending', 'waiting_window', 'paused');" },
+
     /* Append new migrations here. */
 };
 

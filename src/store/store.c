@@ -173,9 +173,24 @@ static void store_init_once(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
 int store_open_version(const char *path, int version, store **out, char *err, size_t errlen)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    return store_open_vfs(path, version, NULL, out, err, errlen);
+}
+
+int store_open_buffered_log(const char *path, store **out, char *err, size_t errlen)
+{
+    pthread_once(&init_once, store_init_once);   /* before the VFS touches SQLite */
+    if (store_walbuf_register() != HD_OK)
+        return hd_seterr(err, errlen, HD_EDB, "store_open: cannot register the log VFS");
+    return store_open_vfs(path, store_schema_latest(), STORE_WALBUF_VFS, out, err, errlen);
+}
+
+int store_open_vfs(const char *path, int version, const char *vfs, store **out, char *err,
+                   size_t errlen)
+{
 
     store *s = NULL;
     char mode[16];
@@ -185,14 +200,14 @@ int store_open_version(const char *path, int version, store **out, char *err, si
         *out = NULL;
     if (!path || !*path || !out)
         return hd_seterr(err, errlen, HD_EINVAL, "store_open: no database path");
-    pthread_once(&once, store_init_once);
+    pthread_once(&init_once, store_init_once);
     s = calloc(1, sizeof *s);
     if (!s)
         return hd_seterr(err, errlen, HD_ENOMEM, "store_open: out of memory");
 
     src = sqlite3_open_v2(path, &s->db,
                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                          NULL);
+                          vfs);
     if (src != SQLITE_OK) {
         rc = hd_seterr(err, errlen, HD_EDB, "cannot open database %s: %s%s", path,
                        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src),

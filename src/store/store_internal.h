@@ -52,6 +52,14 @@ int store_dberr(int sqlite_rc);
  * gets SQLite's extended code so the caller can tell constraints apart. */
 int store_step_done(sqlite3_stmt *st, int *sqlite_rc);
 
+/* walbuf.c: the VFS of store_open_buffered_log(), registered once. */
+#define STORE_WALBUF_VFS "hd-walbuf"
+int store_walbuf_register(void);
+
+/* store.c: open and migrate through the VFS named (NULL: the default). */
+int store_open_vfs(const char *path, int version, const char *vfs, store **out, char *err,
+                   size_t errlen);
+
 /* Run a PRAGMA (or any one-row statement) once, uncached, and copy its
  * answer's first column, if any, into val. */
 int store_pragma(store *s, const char *sql, char *val, size_t cap);

@@ -37,8 +37,6 @@ int store_tune(store *s, const store_tuning *t)
         snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", t->cache_kb);
         rc = store_pragma(s, sql, NULL, 0);
     }
-    if (rc == HD_OK && t->defer_sync)
-        rc = store_pragma(s, "PRAGMA synchronous=NORMAL", NULL, 0);
     if (rc == HD_OK && t->temp_in_memory)
         rc = store_pragma(s, "PRAGMA temp_store=MEMORY", NULL, 0);
     if (rc == HD_OK && t->log_limit_mb > 0) {

@@ -151,6 +151,27 @@ static broadcast_status run(const campaign_env *e, store *s, int64_t id, int64_t
     return b.status;
 }
 
+/* The contacts audience a selects, as the list of a new broadcast holds
+ * them: listed (in chunks of 3, to cross chunk ends), then read from after. */
+static int select_page(store *s, const store_audience *a, int64_t after,
+                       store_audience_contact *rows, int max, int *got)
+{
+    static store_broadcast b;
+    int64_t id = 0, last = 0, listed = 0;
+    int added = 3, rc;
+
+    memset(&b, 0, sizeof b);
+    strcpy(b.name, "selection");
+    strcpy(b.text, "x");
+    b.audience = *a;
+    if ((rc = store_broadcast_add(s, &b, NOON, &id)))
+        return rc;
+    while (added == 3)
+        if ((rc = store_audience_list(s, a, id, last, 3, &added, &last, &listed)))
+            return rc;
+    return store_audience_page(s, id, after, rows, max, got);
+}
+
 static void audience_selection(void)
 {
     store *s = open_db("audience");
@@ -180,18 +201,18 @@ static void audience_selection(void)
     CHECK_INT(n, 5);                                  /* Hà Nội: not Cao Bằng, not unplaced */
     strcpy(a.communes[0], HN2);
     a.ncommunes = 1;
-    CHECK_INT(store_audience_page(s, &a, 0, 0, rows, 16, &got), HD_OK);
+    CHECK_INT(select_page(s, &a, 0, rows, 16, &got), HD_OK);
     CHECK_INT(got, 1);
     CHECK_INT(rows[0].id, hn2);
     a.ncommunes = 0;
     strcpy(a.segment, "not_activated");
-    CHECK_INT(store_audience_page(s, &a, 0, 0, rows, 16, &got), HD_OK);
+    CHECK_INT(select_page(s, &a, 0, rows, 16, &got), HD_OK);
     CHECK_INT(got, 2);                                /* listed, or asked; not the activated */
     CHECK_INT(rows[0].id, hn_listed);
     CHECK_INT(rows[1].id, hn_asked);
     a.province[0] = '\0';
     strcpy(a.segment, "intent:otp_not_received");
-    CHECK_INT(store_audience_page(s, &a, 0, 0, rows, 16, &got), HD_OK);
+    CHECK_INT(select_page(s, &a, 0, rows, 16, &got), HD_OK);
     CHECK_INT(got, 2);
     CHECK_INT(rows[0].id, hn_asked);
     CHECK_INT(rows[1].id, nowhere);
@@ -200,7 +221,7 @@ static void audience_selection(void)
     CHECK_INT(rows[1].last_inbound_at, NOON);
     /* Pages after a cursor, in id order. */
     strcpy(a.segment, "all");
-    CHECK_INT(store_audience_page(s, &a, 0, hn_asked, rows, 2, &got), HD_OK);
+    CHECK_INT(select_page(s, &a, hn_asked, rows, 2, &got), HD_OK);
     CHECK_INT(got, 2);
     CHECK_INT(rows[0].id, hn_done);
     CHECK_INT(rows[1].id, hn_plain);
@@ -621,7 +642,57 @@ static void cleanup(void)
     flow = NULL;
 }
 
+/* A broadcast under way when the lists came (schema 5 -> 6) is listed from
+ * the start; whoever it had reached keeps their recipient row and is not
+ * planned again. */
+static void upgrade_lists_a_broadcast_under_way(void)
+{
+    char path[512], sql[256], err[256] = "";
+    store *s = NULL;
+    campaign_env e = env();
+    campaign_step st;
+    store_broadcast b;
+    int64_t id, first;
+
+    snprintf(path, sizeof path, "%s/upgrade6.db", test_tmpdir());
+    CHECK_INT(store_open_version(path, 5, &s, err, sizeof err), HD_OK);
+    CHECK_INT(store_commune_load(s, "data/communes.tsv", NULL, err, sizeof err), HD_OK);
+    first = add(s, "sms", "84931000001", HN1, NULL, 0, 0, 0);
+    add(s, "sms", "84931000002", HN1, NULL, 0, 0, 0);
+    add(s, "sms", "84931000003", HN1, NULL, 0, 0, 0);
+    id = broadcast(s, "all", "01", NULL, NULL, NOON);
+    snprintf(sql, sizeof sql, "UPDATE broadcasts SET status = 'sending', audience = 3, cursor = %lld",
+             (long long)first);
+    exec(s, sql);
+    snprintf(sql, sizeof sql, "INSERT INTO broadcast_recipients (broadcast_id, contact_id, status,"
+             " reason, created_at) VALUES (%lld, %lld, 'skipped', 'opted_out', 1)",
+             (long long)id, (long long)first);
+    exec(s, sql);
+    store_close(s);
+    CHECK_INT(store_open(path, &s, err, sizeof err), HD_OK);
+    CHECK_INT(store_broadcast_get(s, id, &b), HD_OK);
+    CHECK_INT(b.audience_n, -1);
+    CHECK_INT(b.cursor, 0);
+    /* Two contacts a step: one step lists two and plans nothing yet. */
+    e.list_chunk = 2;
+    CHECK_INT(campaign_broadcast_step(&e, s, id, NOON, &st), HD_OK);
+    CHECK_INT(st.planned, 0);
+    CHECK_INT(st.more, 1);
+    CHECK_INT(store_broadcast_get(s, id, &b), HD_OK);
+    CHECK_INT(b.audience_n, -1);
+    CHECK_INT(b.cursor, first + 1);
+    CHECK_INT(one_int(s, "SELECT COUNT(*) FROM broadcast_audience"), 2);
+    CHECK_INT(campaign_broadcast_step(&e, s, id, NOON, &st), HD_OK);
+    CHECK_INT(st.planned, 2);
+    CHECK_INT(store_broadcast_get(s, id, &b), HD_OK);
+    CHECK_INT(b.audience_n, 3);
+    CHECK_INT(one_int(s, "SELECT COUNT(*) FROM broadcast_recipients"), 3);
+    CHECK_INT(one_int(s, "SELECT COUNT(*) FROM broadcast_audience"), 3);
+    store_close(s);
+}
+
 TEST_MAIN(T(audience_selection), T(audience_check), T(preview), T(plan_counts),
           T(same_person_other_day),
           T(daily_cap_across_days), T(chunks_and_cursor), T(quiet_hours_and_take_back),
-          T(pause_resume_cancel), T(claim_since), T(cleanup))
+          T(pause_resume_cancel), T(claim_since), T(upgrade_lists_a_broadcast_under_way),
+          T(cleanup))

@@ -18,7 +18,7 @@
     X(INT, http_max_conns, "HELPDESK_HTTP_MAX_CONNECTIONS", "1024", 0)           \
     X(INT, max_inflight,   "HELPDESK_MAX_INFLIGHT",   "0",          0)           \
     X(INT, handler_threads, "HELPDESK_HANDLER_THREADS", "64",       0)           \
-    X(INT, group_commit_max, "HELPDESK_GROUP_COMMIT_MAX", "1024",   0)           \
+    X(INT, group_commit_max, "HELPDESK_GROUP_COMMIT_MAX", "128",    0)           \
     X(INT, ingest_cache_mb, "HELPDESK_INGEST_CACHE_MB", "16",       0)           \
     X(INT, queue_wait_ms,  "HELPDESK_QUEUE_WAIT_MS",  "2000",       0)           \
     X(INT, sender_rate_per_min, "HELPDESK_SENDER_RATE_PER_MIN", "30", 0)         \

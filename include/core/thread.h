@@ -6,4 +6,8 @@
 /* The calling thread's name (at most 15 bytes are kept). */
 void thread_set_name(const char *name);
 
+/* Lower the calling thread's priority by n (nice): for background work that
+ * must not take the CPU from answering citizens. Best effort. */
+void thread_lower_priority(int n);
+
 #endif

@@ -25,7 +25,7 @@ typedef struct ingest_batch_opts {
                          HD_EBUSY without running (503: the provider retries) */
     int cache_kb;     /* page cache of the committer's connection; 0: default */
     int restart_frames; /* log size at which the committer completes a
-                           checkpoint itself so that the log restarts; 0: 8192 */
+                           checkpoint itself so that the log restarts; 0: 32768 */
 } ingest_batch_opts;
 
 /* One message handed over. The caller keeps it (and in, out, err) alive

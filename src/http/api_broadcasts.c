@@ -210,6 +210,12 @@ static cJSON *broadcast_json(const http_req *req, store *s, const store_broadcas
         cJSON_AddNumberToObject(c, "audience", (double)audience);
     else
         cJSON_AddNullToObject(c, "audience");
+    /* The length of the broadcast's list once it is complete: who it goes
+     * to, fixed (null while the list is made, and before). */
+    if (b->audience_n >= 0)
+        cJSON_AddNumberToObject(c, "listed", (double)b->audience_n);
+    else
+        cJSON_AddNullToObject(c, "listed");
     cJSON_AddNumberToObject(c, "queued", (double)n.queued);
     cJSON_AddNumberToObject(c, "sent", (double)n.sent);
     cJSON_AddNumberToObject(c, "delivered", (double)n.delivered);

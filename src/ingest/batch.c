@@ -19,15 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_CHECKPOINT_FRAMES 1000   /* kick the checkpointer past this log size */
-#define BATCH_CHECKPOINT_MS     200    /* and checkpoint this often anyway */
-/* Past this many frames the committer finishes the checkpoint itself, between
- * two groups: the checkpointer cannot catch up with a writer that never
- * pauses, and a log copied to its end is restarted by the next group instead
- * of growing without bound. The checkpointer has done most of the copying, so
- * this costs about one sync. */
-#define BATCH_RESTART_FRAMES    8192   /* default of opts.restart_frames */
-#define BATCH_LOG_LIMIT_MB      64
+/* The checkpointer copies the log into the database this often. Seldom
+ * enough that a page written by many groups meanwhile is copied once, often
+ * enough that the committer's own share (below) stays small. */
+#define BATCH_CHECKPOINT_MS   250
+/* Past this many frames (about 130 MiB) the committer completes the
+ * checkpoint itself, between two groups: the checkpointer cannot catch up
+ * with a writer that never pauses, and a log copied to its end is restarted
+ * by the next group instead of growing without bound. What is left for it is
+ * what came since the checkpointer's last pass. */
+#define BATCH_RESTART_FRAMES  32768   /* default of opts.restart_frames */
+/* Above the restart size: the log file is reused, not cut and grown again. */
+#define BATCH_LOG_LIMIT_MB    160
 
 struct ingest_batch {
     store              *s;
@@ -170,8 +173,6 @@ static void *committer_main(void *arg)
         rc = run_group(b, first);
         if (store_wal_frames(b->s) >= b->opts.restart_frames)
             store_checkpoint(b->s, NULL, NULL);   /* busy: the next group tries again */
-        else if (store_wal_frames(b->s) >= BATCH_CHECKPOINT_FRAMES)
-            store_checkpointer_kick(b->ckpt);
 
         pthread_mutex_lock(&b->lock);
         /* Whatever queued up while the database stayed locked for a whole

@@ -185,7 +185,10 @@ def main():
     print("%-26s %14s" % ("p50_ms", results["p50_ms"]))
     print("inbound: %d answered 2xx, %d stored (durable: every 2xx is on disk: %s)"
           % (accepted, stored, "yes" if stored >= accepted else "NO"))
-    print("machine: %d cores, %s" % (os.cpu_count(), open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": ")))
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                  if line.startswith("model name")), "unknown CPU")
+    print("machine: %d cores, %s, %d MiB" % (os.cpu_count(), model,
+                                            os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20))
     print("BENCH " + json.dumps(results))
 
 

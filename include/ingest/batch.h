@@ -2,11 +2,11 @@
  *
  * A provider's webhook may answer 200 only once its message is on disk, and
  * one fsync per message caps the help line at a few hundred messages a
- * second. So the webhooks hand their messages to a pipeline of three threads
- * with their own connections:
- *   committer     runs every message waiting in one transaction -- each
- *                 inside a savepoint, so that one bad message fails alone --
- *                 and commits without syncing (wal.h);
+ * second. So the webhooks hand their messages to a pipeline of three
+ * threads:
+ *   committer     runs every message waiting in one transaction -- one bad
+ *                 message still fails alone -- and commits without syncing
+ *                 (store/wal.h);
  *   syncer        fdatasync()s the log, then reports every message committed
  *                 before that sync began: only now is any of them answered;
  *   checkpointer  copies the log into the database (store/checkpointer.h).

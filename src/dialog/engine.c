@@ -283,16 +283,7 @@ int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t l
     f = env->flow;
     m = env->model;
     memset(out, 0, sizeof *out);
-    /* Copy field by field: the stored state may come without terminators. */
-    snprintf(out->state.node, sizeof out->state.node, "%.*s", DLG_ID_MAX - 1, in->node);
-    snprintf(out->state.topic, sizeof out->state.topic, "%.*s", DLG_ID_MAX - 1, in->topic);
-    out->state.tries = in->tries < 0 ? 0 : in->tries;
-    out->state.opted_out = in->opted_out ? 1 : 0;
-    out->state.misses = in->misses < 0 ? 0 : in->misses > 1000 ? 1000 : in->misses;
-    if (out->state.topic[0] && !nlu_intent_valid(out->state.topic))
-        out->state.topic[0] = '\0';
-    out->state.intake = in->intake;
-    dlg_intake_sanitize(&out->state.intake);
+    dlg_state_adopt(f, in, &out->state);
 
     nlu_normalize(text ? text : "", len, &t);
     out->nlu.intent = NLU_UNKNOWN;
@@ -308,14 +299,25 @@ int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t l
     s.out = out;
     s.t = &t;
     s.intent = out->nlu.intent;
-    s.cur = -1;
-    if (out->state.node[0]) {
-        s.cur = dlg_flow_find(f, out->state.node);
-        if (s.cur < 0)
-            s.cur = f->menu;   /* the flow changed under a stored state */
-    }
+    s.cur = out->state.node[0] ? dlg_flow_find(f, out->state.node) : -1;
     route(&s);
     return HD_OK;
+}
+
+void dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out)
+{
+    /* Copy field by field: the stored state may come without terminators. */
+    snprintf(out->node, sizeof out->node, "%.*s", DLG_ID_MAX - 1, in->node);
+    if (out->node[0] && dlg_flow_find(f, out->node) < 0)   /* the flow changed under it */
+        snprintf(out->node, sizeof out->node, "%s", f->nodes[f->menu].id);
+    snprintf(out->topic, sizeof out->topic, "%.*s", DLG_ID_MAX - 1, in->topic);
+    if (out->topic[0] && !nlu_intent_valid(out->topic))
+        out->topic[0] = '\0';
+    out->tries = in->tries < 0 ? 0 : in->tries > 1000 ? 1000 : in->tries;
+    out->opted_out = in->opted_out ? 1 : 0;
+    out->misses = in->misses < 0 ? 0 : in->misses > 1000 ? 1000 : in->misses;
+    out->intake = in->intake;
+    dlg_intake_sanitize(&out->intake);
 }
 
 int dlg_node_reply(const dlg_flow *f, const char *node_id, dlg_reply *out)

@@ -14,8 +14,7 @@ int dlg_on_event(const dlg_flow *f, const dlg_state *in, dlg_event ev, dlg_resul
     if (!f || !in || !out)
         return HD_EINVAL;
     memset(out, 0, sizeof *out);
-    out->state = *in;
-    dlg_intake_sanitize(&out->state.intake);
+    dlg_state_adopt(f, in, &out->state);
     out->nlu.intent = NLU_UNKNOWN;
     out->help = DLG_HELP_NONE;
     if (ev == DLG_EV_FOLLOW) {

@@ -57,4 +57,10 @@ int  dlg_intake_from_json(const cJSON *item, dlg_intake *out);
  * of the right shape, a known step (else no intake at all). */
 void dlg_intake_sanitize(dlg_intake *in);
 
+/* engine.c: a stored state made safe to continue from: every field bounded
+ * and terminated, the node one the flow has (the menu when the flow changed
+ * under it), the topic a known intent or none, the intake sanitized. What is
+ * stored again is then always a state dlg_state_decode() accepts. */
+void dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out);
+
 #endif

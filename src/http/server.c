@@ -17,7 +17,10 @@
  * bound would instead turn a slow minute into timeouts for everyone.
  *
  * Static files and /metrics are answered by the network thread itself: they
- * need no handler thread, and metrics must answer during an overload. */
+ * need no handler thread, and metrics must answer during an overload. The
+ * webhooks (HTTP_RUN_ASYNC) start on the network thread too: they only parse
+ * and hand the message to the group commit, which answers them when it is
+ * on disk (http_pending_done); they take a place in the same bound. */
 #include "http/server.h"
 
 #include "core/err.h"

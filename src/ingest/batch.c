@@ -2,10 +2,11 @@
  *
  * Jobs move through two lists under one lock: `queue` (handed over, waiting
  * for the committer) and `committed` (in the log, waiting for the syncer).
- * The committer takes every job queued (up to max), runs each in a savepoint
- * of one transaction, commits, and appends the group to `committed`. The
- * syncer takes everything committed so far, syncs the log once, and calls
- * each job's done(). A group that failed as a whole skips the syncer. */
+ * The committer takes every job queued (up to max), runs them in one
+ * transaction (run_group: one bad message still fails alone), commits, and
+ * appends the group to `committed`. The syncer takes everything committed so
+ * far, syncs the log once, and calls each job's done(). A group that failed
+ * as a whole skips the syncer. */
 #include "ingest/batch.h"
 
 #include "core/clock.h"
@@ -40,7 +41,7 @@ struct ingest_batch {
     ingest_batch_opts   opts;
     pthread_mutex_t     lock;
     pthread_cond_t      work;      /* queued a job, or stopping */
-    pthread_cond_t      synced;    /* committed a group, or the committer ended */
+    pthread_cond_t      to_sync;   /* committed a group, or the committer ended */
     ingest_job         *queue, *queue_tail;
     ingest_job         *committed, *committed_tail;
     int                 stopping, committer_done;
@@ -195,10 +196,10 @@ static void *committer_main(void *arg)
         else
             b->committed = first;
         b->committed_tail = last;
-        pthread_cond_signal(&b->synced);
+        pthread_cond_signal(&b->to_sync);
     }
     b->committer_done = 1;
-    pthread_cond_signal(&b->synced);
+    pthread_cond_signal(&b->to_sync);
     pthread_mutex_unlock(&b->lock);
     return NULL;
 }
@@ -215,7 +216,7 @@ static void *syncer_main(void *arg)
         int rc;
 
         while (!b->committed && !b->committer_done)
-            pthread_cond_wait(&b->synced, &b->lock);
+            pthread_cond_wait(&b->to_sync, &b->lock);
         if (!b->committed)
             break;
         first = b->committed;
@@ -244,7 +245,7 @@ static void batch_free(ingest_batch *b)
     store_checkpointer_stop(b->ckpt);
     store_wal_file_close(b->wal);
     store_close(b->s);
-    pthread_cond_destroy(&b->synced);
+    pthread_cond_destroy(&b->to_sync);
     pthread_cond_destroy(&b->work);
     pthread_mutex_destroy(&b->lock);
     free(b);
@@ -287,7 +288,7 @@ int ingest_batch_start(const char *db_path, const ingest_env *env,
         b->opts.restart_frames = BATCH_RESTART_FRAMES;
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->work, NULL);
-    pthread_cond_init(&b->synced, NULL);
+    pthread_cond_init(&b->to_sync, NULL);
     tune.cache_kb = opts->cache_kb;
     tune.no_autocheckpoint = tune.temp_in_memory = 1;
     tune.log_limit_mb = BATCH_LOG_LIMIT_MB;

@@ -40,4 +40,12 @@ const char *test_tmpdir(void);
 /* Path of the project's messages/ directory (HELPDESK_MESSAGES or "messages"). */
 const char *test_messages_dir(void);
 
+struct sqlite3;
+/* The first column of the first row sql gives, as an integer; -1 when it
+ * gives no row or fails. */
+long long test_sql_int(struct sqlite3 *db, const char *sql);
+/* Run sql (one or more statements); failing is a failed CHECK. */
+#define test_sql_exec(db, sql) test_sql_exec_(__FILE__, __LINE__, (db), (sql))
+void test_sql_exec_(const char *file, int line, struct sqlite3 *db, const char *sql);
+
 #endif

@@ -50,16 +50,7 @@ static campaign_env env(void)
     return e;
 }
 
-static long long one_int(store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
+#define one_int(s, sql) test_sql_int((s)->db, (sql))
 
 static const char *one_text(store *s, const char *sql)
 {

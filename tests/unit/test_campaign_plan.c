@@ -56,24 +56,8 @@ static campaign_env env(void)
     return e;
 }
 
-static long long one_int(store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static void exec(store *s, const char *sql)
-{
-    char *msg = NULL;
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-    CHECK_MSG(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
-    sqlite3_free(msg);
-}
+#define one_int(s, sql) test_sql_int((s)->db, (sql))
+#define exec(s, sql)    test_sql_exec((s)->db, (sql))
 
 /* A contact with its campaign facts; returns its id. */
 static int64_t add(store *s, const char *channel, const char *address, const char *commune,

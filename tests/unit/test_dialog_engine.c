@@ -534,6 +534,11 @@ static void stale_state_is_harmless(void)
     s = at("node_removed_from_flow");
     say(&s, "2");
     CHECK_STR(s.node, "activate_account");
+    /* What does not move the conversation (a picture) still leaves a node
+     * the flow has, never the one it no longer has. */
+    s = at("node_removed_from_flow");
+    CHECK_INT(dlg_on_event(F, &s, DLG_EV_NONTEXT, &R), HD_OK);
+    CHECK_STR(R.state.node, "menu");
     setup();
     CHECK_INT(dlg_step(&E, NULL, "x", 1, &R), HD_EINVAL);
     CHECK_INT(dlg_step(NULL, &s, "x", 1, &R), HD_EINVAL);

@@ -29,22 +29,8 @@ static long long syscalls_written(void)
     return v;
 }
 
-static long long one(store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static void exec(store *s, const char *sql)
-{
-    CHECK_MSG(sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
-              sqlite3_errmsg(s->db));
-}
+#define one(s, sql)  test_sql_int((s)->db, (sql))
+#define exec(s, sql) test_sql_exec((s)->db, (sql))
 
 /* n rows of ~1 KiB each in one transaction, committed without a sync. */
 static void write_rows(store *s, int n, int commit_nosync)

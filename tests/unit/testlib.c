@@ -1,6 +1,8 @@
 /* testlib.c -- the runner behind test.h. */
 #include "test.h"
 
+#include <sqlite3.h>
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -72,4 +74,24 @@ const char *test_messages_dir(void)
 {
     const char *m = getenv("HELPDESK_MESSAGES");
     return m && *m ? m : "messages";
+}
+
+long long test_sql_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+void test_sql_exec_(const char *file, int line, sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        test_fail_(file, line, "%s: %s", sql, msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
 }

@@ -71,8 +71,9 @@ int ingest_message(store *s, const ingest_env *env, const ingest_msg *in,
                    ingest_result *out, char *err, size_t errlen);
 
 /* The same inside a transaction the caller holds (a group commit): nothing
- * is begun, committed or rolled back here; on an error the caller undoes
- * what this message wrote (a savepoint). */
+ * is begun, committed or rolled back here; on an error or a duplicate the
+ * caller undoes what this message wrote (a savepoint, or the group run again
+ * without it: see ingest/batch.c). */
 int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
                       ingest_result *out, char *err, size_t errlen);
 

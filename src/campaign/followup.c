@@ -88,10 +88,19 @@ int campaign_followup_on_step(store *s, const dlg_flow *flow, int64_t contact_id
 
     if (!s || !flow || contact_id <= 0 || !r || now_ms < 0 || followup_hours < 0)
         return HD_EINVAL;
-    rc = store_followup_open(s, contact_id, &f);
-    if (rc && rc != HD_ENOTFOUND)
-        return rc;
-    open = rc == HD_OK;
+    /* Only these close an open follow-up: most steps need not look for one
+     * (a read for every message the help line answers). */
+    open = r->nlu.intent == NLU_ACTIVATION_DONE;
+    for (int i = 0; !open && i < r->n_actions; i++)
+        open = strcmp(r->actions[i].name, "opt_out") == 0 ||
+               strcmp(r->actions[i].name, "escalate") == 0 ||
+               strcmp(r->actions[i].name, "outcome") == 0;
+    if (open) {
+        rc = store_followup_open(s, contact_id, &f);
+        if (rc && rc != HD_ENOTFOUND)
+            return rc;
+        open = rc == HD_OK;
+    }
     rc = HD_OK;
     for (int i = 0; rc == HD_OK && i < r->n_actions; i++) {
         const dlg_action *a = &r->actions[i];

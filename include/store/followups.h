@@ -26,8 +26,10 @@ typedef struct store_followup {
 /* The contact's open follow-up; HD_ENOTFOUND if none. */
 int store_followup_open(store *s, int64_t contact_id, store_followup *out);
 int store_followup_get(store *s, int64_t id, store_followup *out);
-/* Ask about intent at due_at: a pending one is moved to it, a sent one
- * (asked, never answered) is cancelled with reason "replaced" first. */
+/* Ask about intent at due_at: a pending one is moved to it (unless it is
+ * about the same intent and due less than 10 minutes earlier: then it
+ * stays), a sent one (asked, never answered) is cancelled with reason
+ * "replaced" first. */
 int store_followup_schedule(store *s, int64_t contact_id, const char *intent, int64_t due_at,
                             int64_t now_ms, int64_t *id_out);
 /* An open follow-up ends: status answered (outcome solved|failed),

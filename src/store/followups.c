@@ -12,6 +12,8 @@
 
 /* "status IN ('pending', 'sent')" spelled as in the index followups_one_open,
  * so that SQLite may use that partial index. */
+#define FOLLOWUP_KEEP_MS (10 * 60 * 1000)
+
 static const char SQL_OPEN[] =
     "SELECT " FU_COLS " FROM followups WHERE contact_id = ?1 AND status IN ('pending', 'sent')";
 static const char SQL_GET[] = "SELECT " FU_COLS " FROM followups WHERE id = ?1";
@@ -147,6 +149,15 @@ int store_followup_schedule(store *s, int64_t contact_id, const char *intent, in
         return rc;
     rc = store_followup_open(s, contact_id, &cur);
     if (rc == HD_OK && strcmp(cur.status, "pending") == 0) {
+        /* The same question again within minutes (a conversation going on):
+         * asked a day after the first or after the last of them is the same
+         * to the citizen, and the row is not rewritten at every message. */
+        if (strcmp(cur.intent, intent) == 0 && due_at >= cur.due_at &&
+            due_at - cur.due_at < FOLLOWUP_KEEP_MS) {
+            if (id_out)
+                *id_out = cur.id;
+            goto out;
+        }
         if ((rc = store_stmt(s, SQL_MOVE, &st)))
             goto out;
         if ((rc = store_dberr(sqlite3_bind_int64(st, 1, cur.id))) ||

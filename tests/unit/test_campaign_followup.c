@@ -215,6 +215,17 @@ static void newer_guidance_replaces(void)
     CHECK_INT(store_followup_open(s, c, &f), HD_OK);
     CHECK_STR(f.intent, "chip_face_error");
     CHECK_INT(f.due_at, NOON + 26 * H);
+    /* The same guidance again five minutes later: the question stays where
+     * it was (not rewritten at every message of a conversation); an hour
+     * later, it moves. */
+    CHECK_INT(store_followup_schedule(s, c, "chip_face_error", NOON + 26 * H + 300000,
+                                      NOON + 2 * H + 300000, NULL), HD_OK);
+    CHECK_INT(store_followup_open(s, c, &f), HD_OK);
+    CHECK_INT(f.due_at, NOON + 26 * H);
+    CHECK_INT(store_followup_schedule(s, c, "chip_face_error", NOON + 27 * H, NOON + 3 * H,
+                                      NULL), HD_OK);
+    CHECK_INT(store_followup_open(s, c, &f), HD_OK);
+    CHECK_INT(f.due_at, NOON + 27 * H);
     /* Guidance off the activation path is not followed up. */
     say(s, c, "0", NOON + 3 * H, r);                     /* the menu ... */
     say(s, c, "1", NOON + 3 * H, r);                     /* ... install guidance */

@@ -15,6 +15,8 @@ typedef struct store_contact {
     char    state[STORE_STATE_MAX];       /* dialogue state JSON, "" for a new contact */
     int     opted_out;
     int64_t created_at, last_inbound_at;  /* epoch ms */
+    int64_t open_case_id;                 /* the contact's case still open or
+                                             claimed, 0 if none */
 } store_contact;
 
 /* Find (channel, address) or create it. */

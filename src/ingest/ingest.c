@@ -216,15 +216,7 @@ int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
         goto out;
     }
     out->contact_id = c.id;
-    rc = store_case_find_active(s, c.id, &open_case_id);
-    if (rc == HD_ENOTFOUND) {
-        open_case_id = 0;
-        rc = HD_OK;
-    }
-    if (rc) {
-        hd_seterr(err, errlen, rc, "open case: %s", hd_strerror(rc));
-        goto out;
-    }
+    open_case_id = c.open_case_id;
 
     if (dlg_state_decode(c.state, &st) != HD_OK && c.state[0])
         log_warn("ingest: contact %lld had an unreadable state; starting over", (long long)c.id);

@@ -5,8 +5,11 @@
 
 #include <string.h>
 
+/* The open case comes with the contact (index cases_one_active): every
+ * inbound message needs both, and one statement is cheaper than two. */
 #define CONTACT_COLS "id, channel, address, state, opted_out, created_at, " \
-                     "COALESCE(last_inbound_at, 0)"
+                     "COALESCE(last_inbound_at, 0), COALESCE((SELECT k.id FROM cases k" \
+                     " WHERE k.contact_id = contacts.id AND k.status IN ('open', 'claimed')), 0)"
 
 /* SELECT first: the common case, a known contact, is one read and writes
  * nothing. A new one is inserted (DO NOTHING: another connection may have
@@ -48,6 +51,7 @@ static int contact_read(sqlite3_stmt *st, store_contact *out)
     out->opted_out = sqlite3_column_int(st, 4) != 0;
     out->created_at = sqlite3_column_int64(st, 5);
     out->last_inbound_at = sqlite3_column_int64(st, 6);
+    out->open_case_id = sqlite3_column_int64(st, 7);
     return rc;
 }
 

@@ -247,6 +247,7 @@ static void one_active_case_per_contact(void)
     fixture f = setup("one_active");
     store_case_new n = new_case(f.c1, "00004", "01");
     int64_t id, id2 = 0, again = 0;
+    store_contact ct;
 
     id = create(f.s, &n, T0);
     CHECK_INT(store_case_create(f.s, &n, T0 + 1, &id2), HD_EDUP);
@@ -268,9 +269,14 @@ static void one_active_case_per_contact(void)
     CHECK(again != id);
     CHECK_INT(store_case_find_active(f.s, f.c1, &id2), HD_OK);
     CHECK_INT(id2, again);
+    /* The contact comes with its open case (what ingest reads). */
+    CHECK_INT(store_contact_get(f.s, f.c1, &ct), HD_OK);
+    CHECK_INT(ct.open_case_id, again);
     /* Closed frees the slot too. */
     CHECK_INT(store_case_close(f.s, again, f.officer_a, CASE_CLOSE_DUPLICATE, T0 + 7), HD_OK);
     CHECK_INT(store_case_find_active(f.s, f.c1, &id2), HD_ENOTFOUND);
+    CHECK_INT(store_contact_get(f.s, f.c1, &ct), HD_OK);
+    CHECK_INT(ct.open_case_id, 0);
     create(f.s, &n, T0 + 8);
     store_close(f.s);
 }

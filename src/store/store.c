@@ -191,7 +191,6 @@ int store_open_buffered_log(const char *path, store **out, char *err, size_t err
 int store_open_vfs(const char *path, int version, const char *vfs, store **out, char *err,
                    size_t errlen)
 {
-
     store *s = NULL;
     char mode[16];
     int rc, src;

@@ -148,13 +148,14 @@ static void finish(ingest_job *first)
 static void *committer_main(void *arg)
 {
     ingest_batch *b = arg;
+    int kicked = 0;
 
     thread_set_name("hd-committer");
 
     pthread_mutex_lock(&b->lock);
     for (;;) {
         ingest_job *first, *last;
-        int n = 1, rc;
+        int n = 1, rc, frames;
 
         while (!b->queue && !b->stopping)
             pthread_cond_wait(&b->work, &b->lock);
@@ -172,8 +173,17 @@ static void *committer_main(void *arg)
         pthread_mutex_unlock(&b->lock);
 
         rc = run_group(b, first);
-        if (store_wal_frames(b->s) >= b->opts.restart_frames)
+        frames = store_wal_frames(b->s);
+        if (frames >= b->opts.restart_frames) {
             store_checkpoint(b->s, NULL, NULL);   /* busy: the next group tries again */
+        } else if (frames >= b->opts.restart_frames / 4 * 3 && !kicked) {
+            /* A pass of the checkpointer now leaves the committer's own
+             * checkpoint (above) little to copy. */
+            store_checkpointer_kick(b->ckpt);
+            kicked = 1;
+        } else if (frames < b->opts.restart_frames / 4 * 3) {
+            kicked = 0;   /* the log restarted */
+        }
 
         pthread_mutex_lock(&b->lock);
         /* Whatever queued up while the database stayed locked for a whole

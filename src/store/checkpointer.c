@@ -15,7 +15,7 @@ struct store_checkpointer {
     int             interval_ms;
     pthread_mutex_t lock;
     pthread_cond_t  cond;
-    int             stopping;
+    int             kicked, stopping;
     long            runs;
     pthread_t       thread;
 };
@@ -47,9 +47,10 @@ static void *checkpointer_main(void *arg)
         struct timespec until;
 
         clock_deadline(CLOCK_REALTIME, c->interval_ms, &until);
-        while (!c->stopping)
+        while (!c->kicked && !c->stopping)
             if (pthread_cond_timedwait(&c->cond, &c->lock, &until) != 0)
                 break;
+        c->kicked = 0;
         pthread_mutex_unlock(&c->lock);
         run_once(c);
         pthread_mutex_lock(&c->lock);
@@ -87,6 +88,16 @@ int store_checkpointer_start(const char *db_path, int interval_ms, store_checkpo
     }
     *out = c;
     return HD_OK;
+}
+
+void store_checkpointer_kick(store_checkpointer *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->lock);
+    c->kicked = 1;
+    pthread_cond_signal(&c->cond);
+    pthread_mutex_unlock(&c->lock);
 }
 
 long store_checkpointer_runs(store_checkpointer *c)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench.py -- `make bench`: the figures of issue 6, measured the same way every time.
 
-  (a) and (b) three times each, alternately, and the median of each (BENCH_RUNS)
+  (a), (b) and the latency of (a) three times each, and the median of each (BENCH_RUNS)
   (a) inbound SMS webhooks, durable (answered once the log is synced, see include/ingest/batch.h):
       wrk, 512 connections (smsbox's default max-pending-requests), 10 s, 10,000 senders
   (b) the machine's ceiling: the same libmicrohttpd set-up answering 200 (tests/bench/ceiling.c),
@@ -176,8 +176,12 @@ def main():
     accepted = sum(r[1] for r in runs)
     stored = sum(r[2] for r in runs)
     durable = all(r[2] >= r[1] for r in runs)
-    lat = latency_at()
-    settle()
+    # The same for the latency: a single disk hiccup in a 10 s run is the p99 of that run.
+    lats = []
+    for _ in range(RUNS):
+        lats.append(latency_at())
+        settle()
+    lat = sorted(lats, key=lambda x: x["p99_ms"])[len(lats) // 2]
     cls = classify()
     b1m, peak = broadcast_and_rss()
     results = {
@@ -198,8 +202,9 @@ def main():
         met = v is not None and (v >= t if op == ">=" else v <= t)
         print("%-26s %14s %10s %6s" % (k, v, op + " " + str(t), "yes" if met else "NO"))
     print("%-26s %14s" % ("p50_ms", results["p50_ms"]))
-    print("inbound: median of %d runs %s; ceiling: %s" % (
-        RUNS, ", ".join("%.0f" % r[0] for r in runs), ", ".join("%.0f" % c for c in ceilings)))
+    print("inbound: median of %d runs %s; ceiling: %s; p99 at 5,000/s: %s" % (
+        RUNS, ", ".join("%.0f" % r[0] for r in runs), ", ".join("%.0f" % c for c in ceilings),
+        ", ".join("%.2f" % x["p99_ms"] for x in lats)))
     print("inbound: %d answered 2xx, %d stored (durable: every 2xx is on disk: %s)"
           % (accepted, stored, "yes" if durable else "NO"))
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")

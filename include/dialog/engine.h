@@ -146,6 +146,15 @@ typedef struct dlg_result {
 } dlg_result;
 
 /* What a step may know besides the state and the text. */
+/* What dlg_step reads of a message before anything else: the normalised
+ * text and the classifier's answer. It needs no state, so it can be worked
+ * out beforehand, on another thread (the webhooks do, on the network thread,
+ * so that the one thread writing the database does less). */
+typedef struct dlg_understood {
+    nlu_text   text;
+    nlu_result nlu;
+} dlg_understood;
+
 typedef struct dlg_env {
     const dlg_flow  *flow;          /* required */
     const nlu_model *model;         /* NULL: no classifier, digits and words still work */
@@ -157,7 +166,12 @@ typedef struct dlg_env {
                                        escalation is added to it, no intake */
     const char      *contact_phone; /* national form 0912345678 for SMS contacts
                                        (offered as the callback number), NULL otherwise */
+    const dlg_understood *understood; /* the message as dlg_understand() read it with
+                                         this env's model, or NULL: dlg_step reads it */
 } dlg_env;
+
+/* Normalise and classify text (env->model; NULL: intent unknown) into out. */
+void dlg_understand(const dlg_env *env, const char *text, size_t len, dlg_understood *out);
 
 /* in may be a fresh state (all zero). text is the raw message, any bytes.
  *

@@ -44,6 +44,8 @@ typedef struct ingest_msg {
     int64_t         now_ms;
     ingest_delivery delivery;
     int             notify;        /* INGEST_THROTTLED: send the notice */
+    const dlg_understood *understood; /* INGEST_TEXT: the text as dlg_understand()
+                                         read it with the env's model, or NULL */
 } ingest_msg;
 
 /* What every message is understood with: loaded once, read-only. */

@@ -22,6 +22,7 @@
 #include "nlu/normalize.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void node_reply(const dlg_flow *f, int idx, dlg_reply *r)
@@ -274,34 +275,45 @@ int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t l
              dlg_result *out)
 {
     const dlg_flow *f;
-    const nlu_model *m;
-    nlu_text t;
+    const dlg_understood *u = env ? env->understood : NULL;
+    dlg_understood *own = NULL;
     dlg_turn s;
 
     if (!env || !env->flow || !in || !out || (!text && len))
         return HD_EINVAL;
     f = env->flow;
-    m = env->model;
+    if (!u) {
+        if (!(own = malloc(sizeof *own)))
+            return HD_ENOMEM;
+        dlg_understand(env, text, len, own);
+        u = own;
+    }
     memset(out, 0, sizeof *out);
     dlg_state_adopt(f, in, &out->state);
-
-    nlu_normalize(text ? text : "", len, &t);
-    out->nlu.intent = NLU_UNKNOWN;
-    if (m && nlu_classify(m, &t, &out->nlu) != HD_OK) {
-        out->nlu.intent = NLU_UNKNOWN;
-        out->nlu.score = 0;
-    }
+    out->nlu = u->nlu;
     if ((int)out->nlu.intent < 0 || out->nlu.intent >= NLU_INTENT_COUNT)
         out->nlu.intent = NLU_UNKNOWN;
 
     s.env = env;
     s.f = f;
     s.out = out;
-    s.t = &t;
+    s.t = &u->text;
     s.intent = out->nlu.intent;
     s.cur = out->state.node[0] ? dlg_flow_find(f, out->state.node) : -1;
     route(&s);
+    free(own);
     return HD_OK;
+}
+
+void dlg_understand(const dlg_env *env, const char *text, size_t len, dlg_understood *out)
+{
+    nlu_normalize(text ? text : "", text ? len : 0, &out->text);
+    memset(&out->nlu, 0, sizeof out->nlu);
+    out->nlu.intent = NLU_UNKNOWN;
+    if (env && env->model && nlu_classify(env->model, &out->text, &out->nlu) != HD_OK) {
+        out->nlu.intent = NLU_UNKNOWN;
+        out->nlu.score = 0;
+    }
 }
 
 void dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out)

@@ -63,6 +63,7 @@ typedef struct webhook_job {
     http_resp           *resp;
     struct http_pending *pending;
     char                 err[256];
+    dlg_understood       understood;   /* read here, not by the committer */
 } webhook_job;
 
 static void ingested(ingest_job *j, int rc)
@@ -127,6 +128,13 @@ int webhook_ingest(const http_req *req, http_resp *resp, dlg_channel ch, chan_in
         .delivery = INGEST_QUEUE,
         .notify = v == RATELIMIT_LIMIT_FIRST,
     };
+    /* Reading the text needs no database: done on this (network) thread,
+     * it is work the one thread that writes does not do. */
+    if (w->msg.kind == INGEST_TEXT) {
+        dlg_env de = { .model = req->app->model };
+        dlg_understand(&de, w->msg.text, w->msg.len, &w->understood);
+        w->msg.understood = &w->understood;
+    }
     w->job = (ingest_job){ .in = &w->msg, .out = &w->res, .err = w->err,
                            .errlen = sizeof w->err, .done = ingested, .arg = w };
     rc = ingest_batch_submit(req->app->batch, &w->job);

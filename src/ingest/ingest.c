@@ -126,6 +126,7 @@ static int ingest_step(const ingest_env *env, const store_contact *c, int64_t op
         .model = env->model,
         .geo = env->geo,
         .open_case_id = open_case_id,
+        .understood = in->kind == INGEST_TEXT ? in->understood : NULL,
     };
 
     gmtime_r(&t, &tm);

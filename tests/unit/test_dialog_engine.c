@@ -613,6 +613,52 @@ static void never_empty_fuzz(void)
     }
 }
 
+/* A message read beforehand (dlg_understand, as the webhooks do) gives the
+ * step it gives when dlg_step reads it itself: same replies, actions, state
+ * and intent, along a whole conversation. */
+static void understood_beforehand_is_the_same(void)
+{
+    static const char *const talk[] = {
+        "xin chao", "ko nhan dc ma otp", "2", "van khong duoc", "Tôi mới đổi điện thoại",
+        "1", "0", "kich hoat vneid the nao", "cam on", "HUY", "DANG KY", "7",
+    };
+    static dlg_result a, b;
+    static dlg_understood u;
+    dlg_state sa, sb;
+    dlg_env pre;
+    char ja[DLG_STATE_JSON_MAX], jb[DLG_STATE_JSON_MAX];
+
+    setup();
+    memset(&sa, 0, sizeof sa);
+    memset(&sb, 0, sizeof sb);
+    for (size_t i = 0; i < sizeof talk / sizeof *talk; i++) {
+        size_t n = strlen(talk[i]);
+
+        CHECK_INT(dlg_step(&E, &sa, talk[i], n, &a), HD_OK);
+        dlg_understand(&E, talk[i], n, &u);
+        pre = E;
+        pre.understood = &u;
+        CHECK_INT(dlg_step(&pre, &sb, talk[i], n, &b), HD_OK);
+        CHECK_INT(b.nlu.intent, a.nlu.intent);
+        CHECK_INT(b.n_replies, a.n_replies);
+        for (int k = 0; k < a.n_replies && k < b.n_replies; k++)
+            CHECK_STR(b.replies[k].text, a.replies[k].text);
+        CHECK_INT(b.n_actions, a.n_actions);
+        CHECK_INT(dlg_state_encode(&a.state, ja, sizeof ja), HD_OK);
+        CHECK_INT(dlg_state_encode(&b.state, jb, sizeof jb), HD_OK);
+        CHECK_STR(jb, ja);
+        sa = a.state;
+        sb = b.state;
+    }
+    /* And it is what the step uses: another message's reading changes it. */
+    dlg_understand(&E, "quen mat khau", 13, &u);
+    pre = E;
+    pre.understood = &u;
+    memset(&sb, 0, sizeof sb);
+    CHECK_INT(dlg_step(&pre, &sb, "xin chao", 8, &b), HD_OK);
+    CHECK_INT(b.nlu.intent, u.nlu.intent);
+}
+
 TEST_MAIN(T(new_contact_greeting), T(new_contact_question_digit), T(new_contact_question_text),
           T(menu_digits), T(digit_meaning_depends_on_node), T(zero_and_menu_return_from_everywhere),
           T(opt_out_from_every_node), T(opted_out_still_answered_then_opt_in),
@@ -622,4 +668,4 @@ TEST_MAIN(T(new_contact_greeting), T(new_contact_question_digit), T(new_contact_
           T(new_question_switches_topic_text), T(unknown_text_apologises),
           T(repeated_misses_offer_officer), T(noted_only_while_case_open),
           T(activation_solved_reminds_security), T(help_kinds),
-          T(stale_state_is_harmless), T(never_empty_fuzz))
+          T(stale_state_is_harmless), T(never_empty_fuzz), T(understood_beforehand_is_the_same))

@@ -25,6 +25,10 @@ int  buf_appends(buf *b, const char *s);
 int  buf_appendf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int  buf_vappendf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 const char *buf_str(const buf *b);              /* "" when empty */
+/* Append the whole file at path, within the buffer's bound. HD_EIO when it
+ * cannot be opened or read, HD_ETOOBIG past the bound; err (may be NULL)
+ * then says which file and why. */
+int  buf_read_file(buf *b, const char *path, char *err, size_t errlen);
 /* Hand the memory over to the caller (who frees it); b is reset. */
 char *buf_detach(buf *b);
 

@@ -108,8 +108,8 @@ typedef struct store_case_filter {
  * case, HD_ENOTFOUND when the contact does not exist. */
 int store_case_create(store *s, const store_case_new *c, int64_t now_ms, int64_t *id_out);
 
-/* The contact's open or claimed case; HD_ENOTFOUND if none. */
-int store_case_find_active(store *s, int64_t contact_id, int64_t *case_id);
+/* A contact's open or claimed case comes with the contact itself:
+ * store_contact.open_case_id (contacts.h). */
 
 int store_case_get(store *s, int64_t id, store_case *out);
 

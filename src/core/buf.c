@@ -2,6 +2,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,4 +115,27 @@ char *buf_detach(buf *b)
         p = calloc(1, 1);
     buf_init(b, b->max);
     return p;
+}
+
+int buf_read_file(buf *b, const char *path, char *err, size_t errlen)
+{
+    char chunk[16384];
+    size_t n;
+    int rc = HD_OK;
+    FILE *fp;
+
+    if (!b || !path)
+        return HD_EINVAL;
+    fp = fopen(path, "rb");
+    if (!fp)
+        return hd_seterr(err, errlen, HD_EIO, "%s: cannot open: %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        if ((rc = buf_append(b, chunk, n)) != HD_OK) {
+            rc = hd_seterr(err, errlen, rc, "%s: larger than %zu bytes", path, b->max);
+            break;
+        }
+    if (rc == HD_OK && ferror(fp))
+        rc = hd_seterr(err, errlen, HD_EIO, "%s: read error", path);
+    fclose(fp);
+    return rc;
 }

@@ -289,7 +289,7 @@ int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t l
         u = own;
     }
     memset(out, 0, sizeof *out);
-    dlg_state_adopt(f, in, &out->state);
+    s.cur = dlg_state_adopt(f, in, &out->state);
     out->nlu = u->nlu;
     if ((int)out->nlu.intent < 0 || out->nlu.intent >= NLU_INTENT_COUNT)
         out->nlu.intent = NLU_UNKNOWN;
@@ -299,7 +299,6 @@ int dlg_step(const dlg_env *env, const dlg_state *in, const char *text, size_t l
     s.out = out;
     s.t = &u->text;
     s.intent = out->nlu.intent;
-    s.cur = out->state.node[0] ? dlg_flow_find(f, out->state.node) : -1;
     route(&s);
     free(own);
     return HD_OK;
@@ -316,12 +315,17 @@ void dlg_understand(const dlg_env *env, const char *text, size_t len, dlg_unders
     }
 }
 
-void dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out)
+int dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out)
 {
+    int node;
+
     /* Copy field by field: the stored state may come without terminators. */
     snprintf(out->node, sizeof out->node, "%.*s", DLG_ID_MAX - 1, in->node);
-    if (out->node[0] && dlg_flow_find(f, out->node) < 0)   /* the flow changed under it */
-        snprintf(out->node, sizeof out->node, "%s", f->nodes[f->menu].id);
+    node = out->node[0] ? dlg_flow_find(f, out->node) : -1;
+    if (out->node[0] && node < 0) {   /* the flow changed under it */
+        node = f->menu;
+        snprintf(out->node, sizeof out->node, "%s", f->nodes[node].id);
+    }
     snprintf(out->topic, sizeof out->topic, "%.*s", DLG_ID_MAX - 1, in->topic);
     if (out->topic[0] && !nlu_intent_valid(out->topic))
         out->topic[0] = '\0';
@@ -330,6 +334,7 @@ void dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out)
     out->misses = in->misses < 0 ? 0 : in->misses > 1000 ? 1000 : in->misses;
     out->intake = in->intake;
     dlg_intake_sanitize(&out->intake);
+    return node;
 }
 
 int dlg_node_reply(const dlg_flow *f, const char *node_id, dlg_reply *out)

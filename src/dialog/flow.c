@@ -14,7 +14,6 @@
 #include "core/err.h"
 #include "nlu/normalize.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,29 +127,6 @@ int dlg_flow_find(const dlg_flow *f, const char *id)
     return -1;
 }
 
-static int read_file(const char *path, buf *b, char *err, size_t errlen)
-{
-    char chunk[8192];
-    size_t n;
-    int rc = HD_OK;
-    FILE *fp = fopen(path, "rb");
-
-    if (!fp)
-        return hd_seterr(err, errlen, HD_EIO, "%s: cannot open: %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        rc = buf_append(b, chunk, n);
-        if (rc) {
-            rc = hd_seterr(err, errlen, rc, "%s: larger than %u bytes", path, DLG_FLOW_FILE_MAX);
-            goto out;
-        }
-    }
-    if (ferror(fp))
-        rc = hd_seterr(err, errlen, HD_EIO, "%s: read error", path);
-out:
-    fclose(fp);
-    return rc;
-}
-
 static int add_text(dlg_flow *f, const char *file, const cJSON *it, char *err, size_t errlen)
 {
     if (!cJSON_IsString(it) || !dlg_text_valid(it->valuestring) ||
@@ -246,7 +222,7 @@ static int load_doc(dlg_flow *f, const char *dir, int idx, char *err, size_t err
         rc = HD_ENOMEM;
         goto out;
     }
-    rc = read_file(path, &b, err, errlen);
+    rc = buf_read_file(&b, path, err, errlen);
     if (rc)
         goto out;
     f->docs[idx] = cJSON_ParseWithLength(buf_str(&b), b.len);

@@ -60,7 +60,8 @@ void dlg_intake_sanitize(dlg_intake *in);
 /* engine.c: a stored state made safe to continue from: every field bounded
  * and terminated, the node one the flow has (the menu when the flow changed
  * under it), the topic a known intent or none, the intake sanitized. What is
- * stored again is then always a state dlg_state_decode() accepts. */
-void dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out);
+ * stored again is then always a state dlg_state_decode() accepts. Returns
+ * the node's index in the flow, -1 for a state at no node (a new one). */
+int dlg_state_adopt(const dlg_flow *f, const dlg_state *in, dlg_state *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GEO_FILE_MAX  (16u << 20)   /* the largest data file we accept */
 #define GEO_FIELDS_MAX 8
@@ -18,29 +19,9 @@ int geo_index_build(geo_dir *d, char *err, size_t errlen);   /* geo_index.c */
 /* Read path whole into b. A missing optional file leaves b empty. */
 static int geo_read(const char *path, int optional, buf *b, char *err, size_t errlen)
 {
-    char chunk[16384];
-    size_t n;
-    int rc = HD_OK;
-    FILE *f = fopen(path, "rb");
-
-    if (!f) {
-        if (optional && errno == ENOENT)
-            return HD_OK;
-        return hd_seterr(err, errlen, HD_EIO, "%s: %s", path, strerror(errno));
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        rc = buf_append(b, chunk, n);
-        if (rc) {
-            rc = hd_seterr(err, errlen, rc, "%s: larger than %u bytes", path,
-                           GEO_FILE_MAX);
-            goto out;
-        }
-    }
-    if (ferror(f))
-        rc = hd_seterr(err, errlen, HD_EIO, "%s: read error", path);
-out:
-    fclose(f);
-    return rc;
+    if (optional && access(path, F_OK) != 0 && errno == ENOENT)
+        return HD_OK;
+    return buf_read_file(b, path, err, errlen);
 }
 
 /* Cut the next line off *pos and split it on tabs, in place. Returns the

@@ -7,7 +7,6 @@
 #include "core/err.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,28 +18,6 @@
 static const char *const column_keys[REPORT_COL_COUNT] = { REPORT_COLUMN_MAP(LABEL_KEY) };
 static const char *const value_keys[REPORT_VAL_COUNT] = { REPORT_VALUE_MAP(LABEL_KEY) };
 #undef LABEL_KEY
-
-static int read_file(const char *path, buf *b, char *err, size_t errlen)
-{
-    char chunk[8192];
-    size_t n;
-    int rc = HD_OK;
-    FILE *fp = fopen(path, "rb");
-
-    if (!fp)
-        return hd_seterr(err, errlen, HD_EIO, "%s: cannot open: %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if ((rc = buf_append(b, chunk, n))) {
-            rc = hd_seterr(err, errlen, rc, "%s: larger than %d bytes", path, LABELS_FILE_MAX);
-            goto out;
-        }
-    }
-    if (ferror(fp))
-        rc = hd_seterr(err, errlen, HD_EIO, "%s: read error", path);
-out:
-    fclose(fp);
-    return rc;
-}
 
 static int utf8_valid(const char *s)
 {
@@ -109,7 +86,7 @@ int report_labels_load(const char *messages_dir, report_labels **out, char *err,
         rc = hd_seterr(err, errlen, HD_EINVAL, "report labels: messages directory name too long");
         goto out;
     }
-    if ((rc = read_file(path, &b, err, errlen)))
+    if ((rc = buf_read_file(&b, path, err, errlen)))
         goto out;
     if (!(doc = cJSON_ParseWithLength(buf_str(&b), b.len)) || !cJSON_IsObject(doc)) {
         rc = hd_seterr(err, errlen, HD_EPARSE, "%s: not a JSON object", path);

@@ -22,8 +22,6 @@ static const char SQL_CREATE[] =
     "INSERT INTO cases (contact_id, channel, kind, reason, commune_code, province_code,"
     " status, full_name, id_enc, id_last4, callback_phone, description, created_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11, ?12)";
-static const char SQL_ACTIVE[] =
-    "SELECT id FROM cases WHERE contact_id = ?1 AND status IN ('open', 'claimed')";
 static const char SQL_GET[] = "SELECT " CASE_COLS " FROM cases c WHERE c.id = ?1";
 
 /* The queue: ?1..?4 the statuses wanted (NULL for the others), ?5 kind,
@@ -198,29 +196,6 @@ out:
     rc = store_tx_close(s, own, rc);
     if (!rc && id_out)
         *id_out = id;
-    return rc;
-}
-
-int store_case_find_active(store *s, int64_t contact_id, int64_t *case_id)
-{
-    sqlite3_stmt *st = NULL;
-    int rc, src;
-
-    if (case_id)
-        *case_id = 0;
-    if (!s || contact_id <= 0 || !case_id)
-        return HD_EINVAL;
-    if ((rc = store_stmt(s, SQL_ACTIVE, &st)))
-        return rc;
-    if ((rc = store_dberr(sqlite3_bind_int64(st, 1, contact_id))))
-        goto out;
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *case_id = sqlite3_column_int64(st, 0);
-    else
-        rc = src == SQLITE_DONE ? HD_ENOTFOUND : store_dberr(src);
-out:
-    sqlite3_reset(st);
     return rc;
 }
 

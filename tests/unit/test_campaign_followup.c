@@ -3,7 +3,7 @@
  * schedules, the planner's step queues the question at the due time (inside
  * the window, within the daily cap), and the citizen's answer, read by the
  * engine, is recorded and closes the follow-up. */
-#include "test.h"
+#include "campaign_fixture.h"
 #include "campaign/campaign.h"
 #include "campaign/planner.h"
 #include "core/err.h"
@@ -24,33 +24,6 @@
 #define H   3600000LL
 #define DAY (24 * H)
 #define NOON (D10 + 12 * H)
-
-static dlg_flow *flow;
-
-static store *open_db(const char *name)
-{
-    char path[512], err[256] = "";
-    store *s = NULL;
-
-    snprintf(path, sizeof path, "%s/%s.db", test_tmpdir(), name);
-    CHECK_INT(store_open(path, &s, err, sizeof err), HD_OK);
-    if (!flow)
-        CHECK_INT(dlg_flow_load(test_messages_dir(), &flow, err, sizeof err), HD_OK);
-    return s;
-}
-
-static campaign_env env(void)
-{
-    campaign_env e;
-
-    memset(&e, 0, sizeof e);
-    e.flow = flow;
-    e.sms_ok = e.zalo_ok = 1;
-    CHECK_INT(campaign_window_init(&e.window, "22:00", "07:00", 420, NULL, 0), HD_OK);
-    return e;
-}
-
-#define one_int(s, sql) test_sql_int((s)->db, (sql))
 
 static const char *one_text(store *s, const char *sql)
 {

@@ -4,7 +4,7 @@
  * across broadcasts and days, chunks and the cursor, the quiet hours and
  * taking back what missed them, pause / resume / cancel, and the outbox
  * claim that leaves bulk rows alone outside their window. */
-#include "test.h"
+#include "campaign_fixture.h"
 #include "campaign/broadcast.h"
 #include "campaign/planner.h"
 #include "core/err.h"
@@ -30,34 +30,6 @@
 #define HN2 "00008"    /* Phường Ngọc Hà, Hà Nội */
 #define CB1 "01273"    /* Phường Thục Phán, Cao Bằng (04) */
 
-static dlg_flow *flow;
-
-static store *open_db(const char *name)
-{
-    char path[512], err[256] = "";
-    store *s = NULL;
-
-    snprintf(path, sizeof path, "%s/%s.db", test_tmpdir(), name);
-    CHECK_INT(store_open(path, &s, err, sizeof err), HD_OK);
-    CHECK_INT(store_commune_load(s, "data/communes.tsv", NULL, err, sizeof err), HD_OK);
-    if (!flow)
-        CHECK_INT(dlg_flow_load(test_messages_dir(), &flow, err, sizeof err), HD_OK);
-    return s;
-}
-
-static campaign_env env(void)
-{
-    campaign_env e;
-
-    memset(&e, 0, sizeof e);
-    e.flow = flow;
-    e.sms_ok = e.zalo_ok = 1;
-    CHECK_INT(campaign_window_init(&e.window, "22:00", "07:00", 420, NULL, 0), HD_OK);
-    return e;
-}
-
-#define one_int(s, sql) test_sql_int((s)->db, (sql))
-#define exec(s, sql)    test_sql_exec((s)->db, (sql))
 
 /* A contact with its campaign facts; returns its id. */
 static int64_t add(store *s, const char *channel, const char *address, const char *commune,

@@ -4,6 +4,8 @@
 #include "core/err.h"
 #include "dialog/engine.h"
 
+#include <cjson/cJSON.h>
+
 static void round_trip(void)
 {
     dlg_state s, back;
@@ -207,6 +209,57 @@ static void intake_out_of_shape_refused(void)
                                "\"reason\":\"human_agent\",\"phone\":\"09438123456\"}}", &s), HD_EPARSE);
 }
 
+/* What the state was before it was written by hand: the same keys through
+ * cJSON (the intake through cJSON in both). The hand-written top level must
+ * give the same bytes, escapes included. */
+static void encode_matches_cjson(void)
+{
+    dlg_state cases[5];
+    char json[DLG_STATE_JSON_MAX];
+
+    memset(cases, 0, sizeof cases);
+    snprintf(cases[1].node, sizeof cases[1].node, "otp_more");
+    snprintf(cases[1].topic, sizeof cases[1].topic, "otp_not_received");
+    cases[1].tries = 7;
+    cases[1].misses = 5000;   /* written capped */
+    snprintf(cases[2].node, sizeof cases[2].node, "a\"b\\c\x01\n\td\x7f");
+    snprintf(cases[2].topic, sizeof cases[2].topic, "Nguyễn\r\b\f");
+    cases[2].opted_out = 3;   /* written as 1 */
+    memset(cases[3].node, 'n', sizeof cases[3].node);   /* unterminated: cut */
+    cases[4] = intake_state();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const dlg_state *st = &cases[i];
+        char node[DLG_ID_MAX], topic[DLG_ID_MAX], *want;
+        cJSON *o = cJSON_CreateObject();
+
+        snprintf(node, sizeof node, "%.*s", DLG_ID_MAX - 1, st->node);
+        snprintf(topic, sizeof topic, "%.*s", DLG_ID_MAX - 1, st->topic);
+        cJSON_AddStringToObject(o, "node", node);
+        cJSON_AddStringToObject(o, "topic", topic);
+        cJSON_AddNumberToObject(o, "tries", st->tries);
+        cJSON_AddNumberToObject(o, "opted_out", st->opted_out ? 1 : 0);
+        if (st->misses)
+            cJSON_AddNumberToObject(o, "misses", st->misses > 1000 ? 1000 : st->misses);
+        if (st->intake.step != DLG_INTAKE_NONE) {
+            CHECK_INT(dlg_state_encode(st, json, sizeof json), HD_OK);
+            cJSON *back = cJSON_Parse(json);
+            CHECK(back != NULL);
+            cJSON_AddItemToObject(o, "intake",
+                                  cJSON_DetachItemFromObject(back, "intake"));
+            cJSON_Delete(back);
+        }
+        want = cJSON_PrintUnformatted(o);
+        CHECK_INT(dlg_state_encode(st, json, sizeof json), HD_OK);
+        CHECK_MSG(strcmp(json, want) == 0, "case %zu: %s, cJSON: %s", i, json, want);
+        /* One byte less than needed is refused whole, never cut. */
+        CHECK_INT(dlg_state_encode(st, json, strlen(want)), HD_ETOOBIG);
+        CHECK_STR(json, "");
+        CHECK_INT(dlg_state_encode(st, json, strlen(want) + 1), HD_OK);
+        cJSON_free(want);
+        cJSON_Delete(o);
+    }
+}
+
 static void bad_arguments(void)
 {
     dlg_state s;
@@ -221,4 +274,5 @@ static void bad_arguments(void)
 }
 
 TEST_MAIN(T(round_trip), T(decode_known_json), T(garbage_gives_fresh_state), T(intake_round_trip),
-          T(intake_worst_case_fits), T(intake_out_of_shape_refused), T(bad_arguments))
+          T(intake_worst_case_fits), T(intake_out_of_shape_refused), T(encode_matches_cjson),
+          T(bad_arguments))

@@ -51,6 +51,12 @@ struct http_server {
 };
 
 #define HTTP_QUERY_MAX (16 * 1024)   /* longer query strings are refused (414) */
+/* Each connection's memory pool: the request line and headers must fit in
+ * it (the body does not: it is handed over in pieces). libmicrohttpd zeroes
+ * the whole pool after every request, so its default of 32 KiB cost more
+ * than the rest of a webhook's parsing; this is the longest query string we
+ * answer ourselves (414 with a JSON body) plus room for the headers. */
+#define HTTP_CONN_POOL (HTTP_QUERY_MAX + 4 * 1024)
 
 typedef struct req_ctx {
     http_server *srv;
@@ -397,6 +403,7 @@ int http_server_start(app *a, http_server **out, char *err, size_t errlen)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.http_threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)a->cfg.http_max_conns,
         MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_POOL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_END);

@@ -133,6 +133,16 @@ with r.case("bad requests changed nothing in the database"):
     assert n == 0, "a refused request created a contact"
     assert after[0] == before[0] + 1, (before, after)
 
+with r.case("a query string up to 16 KiB is read, a longer one is 414 with a JSON error"):
+    # A Kannel GET with a long UCS-2 text: each connection's memory must hold
+    # the whole request line (HTTP_CONN_POOL).
+    pad = "&x=" + "a" * (16 * 1024 - 200)
+    st, _, data = http("GET", srv.url("/webhooks/kannel?from=84912000005&to=8088&text=hi" + pad))
+    assert st not in (414, 431) and st < 500, (st, data[:200])
+    st, _, data = http("GET", srv.url("/webhooks/kannel?from=84912000005&to=8088&text=hi" + pad + "a" * 400))
+    assert st == 414, (st, data[:200])
+    assert json.loads(data)["error"]["code"] == "uri_too_long", data[:200]
+
 with r.case("unknown path 404 and wrong method 405, both JSON"):
     st, _, data = http("GET", srv.url("/nope"))
     assert st == 404 and json.loads(data)["error"]["code"] == "not_found", (st, data)

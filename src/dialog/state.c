@@ -30,7 +30,7 @@ static int node_id_ok(const char *s)
 
 /* The state is written once per message, so its top level is written here
  * rather than through cJSON (a tree of allocations and a growing print
- * buffer: a tenth of the committer's time). The output is the same compact
+ * buffer: 8% of the committer's instructions). The output is the same compact
  * JSON, key for key; only the intake, when one runs, goes through cJSON. */
 typedef struct json_out {
     char  *p;

@@ -53,9 +53,9 @@ struct http_server {
 #define HTTP_QUERY_MAX (16 * 1024)   /* longer query strings are refused (414) */
 /* Each connection's memory pool: the request line and headers must fit in
  * it (the body does not: it is handed over in pieces). libmicrohttpd zeroes
- * the whole pool after every request, so its default of 32 KiB cost more
- * than the rest of a webhook's parsing; this is the longest query string we
- * answer ourselves (414 with a JSON body) plus room for the headers. */
+ * the whole pool after every request, so it is no larger than needed (the
+ * default is 32 KiB, 16 MiB for smsbox's 512 connections): the longest query
+ * string we answer ourselves (414 with a JSON body) plus room for headers. */
 #define HTTP_CONN_POOL (HTTP_QUERY_MAX + 4 * 1024)
 
 typedef struct req_ctx {

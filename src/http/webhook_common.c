@@ -106,8 +106,8 @@ int webhook_ingest(const http_req *req, http_resp *resp, dlg_channel ch, chan_in
         free(in);
         return http_reply_error(resp, 503, "not_ready", "the server is not accepting messages");
     }
-    /* Zeroing the whole job (12 KiB, mostly the step's room for replies)
-     * cost more than parsing the request: only its head is. */
+    /* Only the head of the job is zeroed: the rest (12 KiB, mostly the
+     * step's room for replies) is written before it is read. */
     w = malloc(sizeof *w);
     if (!w) {
         free(in);
@@ -161,7 +161,7 @@ int webhook_reply_ingested(http_resp *resp, int rc, int duplicate)
         return http_reply_error(resp, 503, "busy", "try again later");
     if (rc)
         return http_reply_error(resp, 500, "internal", "the message could not be stored");
-    /* Built once: this is the answer to nearly every request. */
+    /* A constant: this is the answer to nearly every request. */
     return http_reply_text(resp, 200, "application/json; charset=utf-8",
                            duplicate ? "{\"status\":\"duplicate\"}" : "{\"status\":\"accepted\"}");
 }

@@ -298,8 +298,8 @@ static const migration migrations[] = {
       /* SQLite evaluates "x IN (a, b, c)" of more than two constants by
        * building a temporary b-tree, once per statement: in a CHECK that is
        * every INSERT, and every UPDATE of the column -- 2 to 5 us each, a
-       * quarter of the committer's time per message when the outbox had
-       * two of them. The same constraints as OR chains cost nothing. The
+       * fifth of the committer's time per message (the outbox had two, the
+       * follow-ups one). The same constraints as OR chains cost nothing. The
        * tables written per message or per recipient are rebuilt the SQLite
        * way (new table, copy, drop, rename, indexes); cases, users and
        * broadcasts are written a few times a minute and keep theirs.

@@ -390,7 +390,7 @@ static int longest_in_list(const char *sql)
 
 /* SQLite checks "x IN (a, b, c)" of more than two constants against a
  * temporary b-tree it builds once per statement: in a CHECK, once per INSERT
- * (2 to 5 us; the outbox's two cost a quarter of the committer's time). The
+ * (2 to 5 us; the outbox's two cost a fifth of the committer's time). The
  * tables written per message or per recipient must not have one. */
 static void message_path_checks_are_cheap(void)
 {

@@ -15,6 +15,12 @@ typedef struct store_message_new {
     const char *intent;       /* inbound: intent id; outbound: NULL */
     const char *status;       /* outbound: "queued", "sent", ...; inbound: "received" */
     int64_t     created_at;   /* epoch ms */
+    /* Inbound only: the message is a help request (one per question the help
+     * line handled, read through the view help_requests) when help is "bot"
+     * (answered by the bot) or "person" (needed a person); help_intent is
+     * what it was about. NULL for anything else. */
+    const char *help;
+    const char *help_intent;
 } store_message_new;
 
 /* HD_EDUP when (channel, external_id) of an inbound message exists already:

@@ -156,7 +156,8 @@ static int ingest_step(const ingest_env *env, const store_contact *c, int64_t op
 
 /* The inbound row is the first write: a retried provider message stops
  * there (HD_EDUP) having written nothing. Its text is stored with ID numbers
- * masked, and with the intent the step found in it. */
+ * masked, with the intent the step found in it, and, when the step handled
+ * it as a question, as a help request. */
 static int store_inbound(store *s, const store_contact *c, const ingest_msg *in,
                          const char *masked, const dlg_result *step, int64_t *id)
 {
@@ -171,23 +172,21 @@ static int store_inbound(store *s, const store_contact *c, const ingest_msg *in,
         .created_at = in->now_ms,
     };
 
+    if (step->help != DLG_HELP_NONE) {
+        m.help = step->help == DLG_HELP_PERSON ? "person" : "bot";
+        m.help_intent = help_intent(step);
+    }
     return store_message_add(s, &m, id);
 }
 
-/* Help request, the answer to "did it work?". */
+/* The answer to "did it work?", on the latest help request of its topic
+ * (this message's own, if it is one). */
 static int record_help(store *s, const store_contact *c, const ingest_msg *in,
                        const ingest_result *out)
 {
-    const dlg_action *a;
-    int rc = HD_OK;
+    const dlg_action *a = ingest_find_action(&out->step, "outcome");
 
-    if (out->step.help != DLG_HELP_NONE)
-        rc = store_help_add(s, c->id, out->message_id, help_intent(&out->step),
-                            out->step.help == DLG_HELP_PERSON ? "person" : "bot",
-                            in->now_ms, NULL);
-    if (rc == HD_OK && (a = ingest_find_action(&out->step, "outcome")) != NULL)
-        rc = record_outcome(s, c->id, a, in->now_ms);
-    return rc;
+    return a ? record_outcome(s, c->id, a, in->now_ms) : HD_OK;
 }
 
 int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,

@@ -8,7 +8,7 @@
 
 static const char SQL_ADD[] =
     "INSERT INTO messages (contact_id, dir, channel, external_id, text, intent,"
-    " status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " status, created_at, help, help_intent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char SQL_COUNT[] =
     "SELECT COUNT(*) FROM messages WHERE contact_id = ?1 AND dir = ?2";
 
@@ -30,6 +30,11 @@ int store_message_add(store *s, const store_message_new *m, int64_t *id_out)
         return HD_EINVAL;
     if ((rc = store_check_str(m->channel, STORE_CHANNEL_MAX)))
         return rc;
+    if (m->help && (m->dir != STORE_IN ||
+                    (strcmp(m->help, "bot") != 0 && strcmp(m->help, "person") != 0)))
+        return HD_EINVAL;
+    if (m->help && (rc = store_check_str(m->help_intent, STORE_INTENT_MAX)))
+        return rc;
     /* An empty provider id is no id: it must not make every such message a
      * duplicate of the first. */
     ext = m->external_id && *m->external_id ? m->external_id : NULL;
@@ -43,7 +48,9 @@ int store_message_add(store *s, const store_message_new *m, int64_t *id_out)
         (rc = store_bind_text(st, 5, m->text)) ||
         (rc = store_bind_text(st, 6, m->intent)) ||
         (rc = store_bind_text(st, 7, m->status)) ||
-        (rc = store_dberr(sqlite3_bind_int64(st, 8, m->created_at))))
+        (rc = store_dberr(sqlite3_bind_int64(st, 8, m->created_at))) ||
+        (rc = store_bind_text(st, 9, m->help)) ||
+        (rc = store_bind_text(st, 10, m->help ? m->help_intent : NULL)))
         goto out;
     rc = store_step_done(st, &src);
     /* The only unique key of messages besides the rowid is the inbound one. */

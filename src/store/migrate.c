@@ -401,6 +401,33 @@ static const migration migrations[] = {
       "DROP INDEX messages_created;"
       "CREATE INDEX messages_created_in ON messages(created_at) WHERE dir = 'in';" },
 
+    /* 9 */
+    { "help requests on their inbound message",
+      /* Every help request is the answer to one inbound message: its row
+       * was a second insert (three b-trees, one of them a random page by
+       * contact) for what the message's own row can say. The columns move
+       * onto messages, and help_requests stays as a view for reading. A
+       * request not tied to a stored message (ingest always tied them, but
+       * the table allowed it) becomes an inbound row with no text, so that
+       * counts and outcomes stay as they were. A later
+       * migration that rebuilds messages must drop and recreate the view
+       * (ALTER TABLE RENAME checks every view). */
+      "ALTER TABLE messages ADD COLUMN help TEXT CHECK (help IN ('bot', 'person'));"
+      "ALTER TABLE messages ADD COLUMN help_intent TEXT;"
+      "ALTER TABLE messages ADD COLUMN outcome TEXT CHECK (outcome IN ('solved', 'failed'));"
+      "ALTER TABLE messages ADD COLUMN outcome_at INTEGER;"
+      "UPDATE messages SET help = h.resolution, help_intent = h.intent, outcome = h.outcome,"
+      "  outcome_at = h.outcome_at FROM help_requests h WHERE h.message_id = messages.id;"
+      "INSERT INTO messages (contact_id, dir, channel, text, status, created_at, help,"
+      "  help_intent, outcome, outcome_at)"
+      "  SELECT h.contact_id, 'in', c.channel, '', 'received', h.created_at, h.resolution,"
+      "  h.intent, h.outcome, h.outcome_at FROM help_requests h JOIN contacts c"
+      "  ON c.id = h.contact_id WHERE h.message_id IS NULL ORDER BY h.id;"
+      "DROP TABLE help_requests;"
+      "CREATE VIEW help_requests AS SELECT id, contact_id, id AS message_id,"
+      "  help_intent AS intent, help AS resolution, outcome, created_at, outcome_at"
+      "  FROM messages WHERE dir = 'in' AND help IS NOT NULL;" },
+
     /* Append new migrations here. */
 };
 

@@ -26,6 +26,10 @@
  * the cache is full. */
 #define STORE_STMT_MAX 256
 
+/* Intent ids are short ASCII words (shared/intents.tsv); anything longer is
+ * not one. */
+#define STORE_INTENT_MAX 64
+
 typedef struct store_stmt_slot {
     const char   *sql;
     sqlite3_stmt *st;

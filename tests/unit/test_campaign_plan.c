@@ -12,7 +12,7 @@
 #include "store/broadcasts.h"
 #include "store/communes.h"
 #include "store/contacts.h"
-#include "store/help.h"
+#include "store/messages.h"
 #include "store/outbox.h"
 #include "store/reminders.h"
 #include "store/store.h"
@@ -52,6 +52,17 @@ static int64_t add(store *s, const char *channel, const char *address, const cha
         exec(s, sql);
     }
     return c.id;
+}
+
+/* The contact asked the help line about intent (a help request). */
+static void asked(store *s, int64_t contact_id, const char *channel, const char *intent)
+{
+    store_message_new m = {
+        .contact_id = contact_id, .dir = STORE_IN, .channel = channel, .text = "?",
+        .status = "received", .created_at = NOON, .help = "bot", .help_intent = intent,
+    };
+
+    CHECK_INT(store_message_add(s, &m, NULL), HD_OK);
 }
 
 static int64_t broadcast(store *s, const char *segment, const char *province,
@@ -143,9 +154,9 @@ static void audience_selection(void)
     hn2 = add(s, "sms", "84900000005", HN2, NULL, 0, 0, 0);
     cb = add(s, "sms", "84900000006", CB1, NULL, 0, 0, 1);
     nowhere = add(s, "zalo", "z-nowhere", NULL, NULL, 0, NOON, 0);
-    CHECK_INT(store_help_add(s, hn_asked, 0, "otp_not_received", "bot", NOON, NULL), HD_OK);
-    CHECK_INT(store_help_add(s, hn_done, 0, "activate_account", "bot", NOON, NULL), HD_OK);
-    CHECK_INT(store_help_add(s, nowhere, 0, "otp_not_received", "bot", NOON, NULL), HD_OK);
+    asked(s, hn_asked, "zalo", "otp_not_received");
+    asked(s, hn_done, "sms", "activate_account");
+    asked(s, nowhere, "zalo", "otp_not_received");
     exec(s, "UPDATE contacts SET activated_at = 1 WHERE address = '84900000003'");
 
     memset(&a, 0, sizeof a);

@@ -212,16 +212,22 @@ static int setup(fixture *f, const char *name)
                 " VALUES (?1, 'in', 'sms', 'x', 'received', ?2)", in[i][0], in[i][1], 0);
     sqlf(f, "INSERT INTO messages (contact_id, dir, channel, text, status, created_at)"
             " VALUES (?1, 'out', 'sms', 'x', 'sent', ?2)", 3, S + 6 * H, 0);
-    /* Help requests. */
-    sqlf(f, "INSERT INTO help_requests (contact_id, intent, resolution, created_at) VALUES"
-            " (1, 'install_app', 'bot', ?1), (1, 'install_app', 'bot', ?2),"
-            " (1, 'activate_account', 'bot', ?3)", S + H, S + 2 * H, S + 2 * H);
-    sqlf(f, "INSERT INTO help_requests (contact_id, intent, resolution, created_at) VALUES"
-            " (1, 'install_app', 'bot', ?1), (2, 'human_agent', 'person', ?2),"
-            " (4, 'otp_not_received', 'bot', ?3)", S - 1, S + 3 * H, S + 5 * H);
-    sqlf(f, "INSERT INTO help_requests (contact_id, intent, resolution, created_at) VALUES"
-            " (4, 'no_such_intent', 'bot', ?1), (1, 'install_app', 'bot', ?2),"
-            " (4, 'greeting', 'bot', ?3)", S + 5 * H, S + 2 * DAY + H, S + DAY);
+    /* Help requests: inbound messages the help line handled as questions
+     * (on contact-days that already have one: the conversations stay). */
+#define HELP_INSERT "INSERT INTO messages (contact_id, dir, channel, text, status, created_at," \
+                    " help_intent, help) VALUES"
+#define HELP_ROW(c, t, intent, res) " (" #c ", 'in', 'sms', 'q', 'received', " t ", '" intent "', '" res "')"
+    sqlf(f, HELP_INSERT HELP_ROW(1, "?1", "install_app", "bot") ","
+            HELP_ROW(1, "?2", "install_app", "bot") "," HELP_ROW(1, "?3", "activate_account", "bot"),
+         S + H, S + 2 * H, S + 2 * H);
+    sqlf(f, HELP_INSERT HELP_ROW(1, "?1", "install_app", "bot") ","
+            HELP_ROW(2, "?2", "human_agent", "person") "," HELP_ROW(4, "?3", "otp_not_received", "bot"),
+         S - 1, S + 3 * H, S + 5 * H);
+    sqlf(f, HELP_INSERT HELP_ROW(4, "?1", "no_such_intent", "bot") ","
+            HELP_ROW(1, "?2", "install_app", "bot") "," HELP_ROW(4, "?3", "greeting", "bot"),
+         S + 5 * H, S + 2 * DAY + H, S + DAY);
+#undef HELP_ROW
+#undef HELP_INSERT
     /* Cases (their own place):
      *   1 c2 00008: created Sat 7, resolved on the day at 02:00 -> 74 h
      *   2 c2 01 queue: created on the day 06:00, open

@@ -74,10 +74,12 @@ static void migrate_from_empty(void)
     CHECK_INT(v, store_schema_latest());
     store_close(s);
     CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN"
-                         " ('contacts', 'messages', 'help_requests', 'schema_version')"), 4);
+                         " ('contacts', 'messages', 'outbox', 'schema_version')"), 4);
+    CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view' AND name IN"
+                         " ('help_requests')"), 1);
     CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN"
-                         " ('messages_inbound_external', 'help_requests_created',"
-                         "  'help_requests_contact_intent')"), 3);
+                         " ('messages_inbound_external', 'messages_contact',"
+                         "  'messages_created_in')"), 3);
 }
 
 static void reopen_is_idempotent(void)
@@ -205,32 +207,98 @@ static void inbound_duplicates(void)
     store_close(s);
 }
 
+/* A database left at an older schema version, for a migration to start from. */
+static void create_at_version(const char *path, int version)
+{
+    char err[256] = "";
+    store *s = NULL;
+
+    CHECK_MSG(store_open_version(path, version, &s, err, sizeof err) == HD_OK, "%s", err);
+    store_close(s);
+}
+
+/* A help request: an inbound message with help set (store/messages.h). */
+static int64_t help_at(store *s, int64_t contact, const char *intent, const char *help,
+                       int64_t at)
+{
+    store_message_new m = msg(contact, STORE_IN, "sms", NULL);
+    int64_t id = 0;
+
+    m.created_at = at;
+    m.help = help;
+    m.help_intent = intent;
+    CHECK_INT(store_message_add(s, &m, &id), HD_OK);
+    return id;
+}
+
 static void help_outcome(void)
 {
     const char *p = db_path("help");
     store *s = open_ok(p);
     store_contact c, d;
-    int64_t h1 = 0, h2 = 0, h3 = 0;
+    store_message_new bad;
+    int64_t h1, h2, h3;
 
     CHECK_INT(store_contact_upsert(s, "sms", "84912345678", 1000, &c), HD_OK);
     CHECK_INT(store_contact_upsert(s, "sms", "84911111111", 1000, &d), HD_OK);
     CHECK_INT(store_help_set_outcome(s, c.id, "otp_not_received", "solved", 1500), HD_ENOTFOUND);
-    CHECK_INT(store_help_add(s, c.id, 0, "otp_not_received", "bot", 2000, &h1), HD_OK);
-    CHECK_INT(store_help_add(s, c.id, 0, "otp_not_received", "bot", 3000, &h2), HD_OK);
-    CHECK_INT(store_help_add(s, c.id, 0, "forgot_passcode", "person", 4000, &h3), HD_OK);
+    h1 = help_at(s, c.id, "otp_not_received", "bot", 2000);
+    h2 = help_at(s, c.id, "otp_not_received", "bot", 3000);
+    h3 = help_at(s, c.id, "forgot_passcode", "person", 4000);
+    help_at(s, c.id, NULL, NULL, 4500);   /* a plain message: no help request */
     CHECK(h1 > 0 && h2 > h1 && h3 > h2);
 
     CHECK_INT(store_help_set_outcome(s, c.id, "otp_not_received", "failed", 5000), HD_OK);
     CHECK_INT(store_help_set_outcome(s, c.id, "device_change", "solved", 5000), HD_ENOTFOUND);
     CHECK_INT(store_help_set_outcome(s, d.id, "otp_not_received", "solved", 5000), HD_ENOTFOUND);
     CHECK_INT(store_help_set_outcome(s, c.id, "otp_not_received", "maybe", 5000), HD_EINVAL);
-    CHECK_INT(store_help_add(s, c.id, 0, "otp_not_received", "robot", 2000, NULL), HD_EINVAL);
-    CHECK_INT(store_help_add(s, c.id, 999, "otp_not_received", "bot", 2000, NULL), HD_ENOTFOUND);
+    bad = msg(c.id, STORE_IN, "sms", NULL);
+    bad.help = "robot";
+    bad.help_intent = "otp_not_received";
+    CHECK_INT(store_message_add(s, &bad, NULL), HD_EINVAL);
+    bad.help = "bot";
+    bad.help_intent = NULL;                 /* a help request is about something */
+    CHECK_INT(store_message_add(s, &bad, NULL), HD_EINVAL);
+    bad = msg(c.id, STORE_OUT, "sms", NULL);
+    bad.help = "bot";                       /* only what the citizen asked */
+    bad.help_intent = "otp_not_received";
+    CHECK_INT(store_message_add(s, &bad, NULL), HD_EINVAL);
     store_close(s);
 
+    CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM help_requests"), 3);
+    CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM help_requests WHERE resolution = 'person'"
+                         " AND intent = 'forgot_passcode' AND message_id = id"), 1);
     CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM help_requests WHERE outcome IS NOT NULL"), 1);
     CHECK_INT(raw_int(p, "SELECT id FROM help_requests WHERE outcome = 'failed'"
                          " AND outcome_at = 5000"), h2);
+}
+
+/* Migration 9: help requests move onto their inbound messages; one without a
+ * message becomes an inbound row of its own; the view reads them all. */
+static void migration_9_moves_help(void)
+{
+    const char *p = db_path("mig9");
+
+    create_at_version(p, 8);
+    CHECK_INT(raw_exec(p, "INSERT INTO contacts (id, channel, address, created_at)"
+                          " VALUES (1, 'zalo', 'z1', 1);"
+                          "INSERT INTO messages (id, contact_id, dir, channel, text, status,"
+                          " created_at) VALUES (5, 1, 'in', 'zalo', 'otp?', 'received', 10),"
+                          " (6, 1, 'out', 'zalo', 'x', 'queued', 10);"
+                          "INSERT INTO help_requests (id, contact_id, message_id, intent, resolution,"
+                          " outcome, created_at, outcome_at) VALUES"
+                          " (1, 1, 5, 'otp_not_received', 'bot', 'solved', 10, 20),"
+                          " (2, 1, NULL, 'human_agent', 'person', NULL, 30, NULL)"), SQLITE_OK);
+    store_close(open_ok(p));
+    CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM help_requests"), 2);
+    CHECK_INT(raw_int(p, "SELECT outcome_at FROM help_requests WHERE message_id = 5"
+                         " AND intent = 'otp_not_received' AND resolution = 'bot'"
+                         " AND outcome = 'solved' AND created_at = 10"), 20);
+    CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM messages m JOIN help_requests h"
+                         " ON h.message_id = m.id WHERE h.intent = 'human_agent'"
+                         " AND m.dir = 'in' AND m.channel = 'zalo' AND m.created_at = 30"), 1);
+    CHECK_INT(raw_int(p, "SELECT COUNT(*) FROM messages"), 3);
+    CHECK_INT(raw_int(p, "SELECT type = 'view' FROM sqlite_master WHERE name = 'help_requests'"), 1);
 }
 
 static void wal_mode_on(void)
@@ -395,7 +463,7 @@ static int longest_in_list(const char *sql)
 static void message_path_checks_are_cheap(void)
 {
     static const char *const hot[] = {
-        "contacts", "messages", "help_requests", "outbox", "followups",
+        "contacts", "messages", "outbox", "followups",
         "broadcast_recipients", "broadcast_audience", "case_events",
     };
     const char *p = db_path("checks");
@@ -449,11 +517,8 @@ static void message_path_checks_are_cheap(void)
 static void migration_7_keeps_rows(void)
 {
     const char *p = db_path("mig7");
-    char err[256] = "";
-    store *s = NULL;
 
-    CHECK_INT(store_open_version(p, 6, &s, err, sizeof err), HD_OK);
-    store_close(s);
+    create_at_version(p, 6);
     CHECK_INT(raw_exec(p, "INSERT INTO contacts (id, channel, address, created_at)"
                           " VALUES (1, 'sms', '84900000001', 1);"
                           "INSERT INTO messages (id, contact_id, dir, channel, text, status,"
@@ -513,4 +578,4 @@ TEST_MAIN(T(migrate_from_empty), T(reopen_is_idempotent), T(restart_keeps_state)
           T(bounded_strings), T(future_version_refused), T(open_failures),
           T(transactions), T(statement_cache),
           T(message_path_checks_are_cheap), T(migration_7_keeps_rows),
-          T(inbound_by_time_uses_index))
+          T(inbound_by_time_uses_index), T(migration_9_moves_help))

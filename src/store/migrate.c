@@ -13,6 +13,10 @@
  *   - foreign_keys is OFF while migrating, so a table may be rebuilt the
  *     SQLite way (CREATE new, INSERT SELECT, DROP old, ALTER RENAME);
  *     PRAGMA foreign_key_check must come back empty before the commit.
+ *     Views that read the table (help_requests reads messages) are dropped
+ *     before such a rebuild and created again after it.
+ *   - On the tables written per message, no CHECK (x IN (...)) of more than
+ *     two values: SQLite builds a b-tree for it at every insert (see 7).
  *
  * A database newer than the build (a downgrade) is refused, not guessed at. */
 #include "store_internal.h"
@@ -409,9 +413,9 @@ static const migration migrations[] = {
        * onto messages, and help_requests stays as a view for reading. A
        * request not tied to a stored message (ingest always tied them, but
        * the table allowed it) becomes an inbound row with no text, so that
-       * counts and outcomes stay as they were. A later
-       * migration that rebuilds messages must drop and recreate the view
-       * (ALTER TABLE RENAME checks every view). */
+       * counts and outcomes stay as they were. A later migration that
+       * rebuilds messages must drop and recreate the view (ALTER TABLE
+       * RENAME checks every view). */
       "ALTER TABLE messages ADD COLUMN help TEXT CHECK (help IN ('bot', 'person'));"
       "ALTER TABLE messages ADD COLUMN help_intent TEXT;"
       "ALTER TABLE messages ADD COLUMN outcome TEXT CHECK (outcome IN ('solved', 'failed'));"

@@ -88,15 +88,14 @@ static void put_int(json_out *w, int v)
 static int put_intake(json_out *w, const dlg_intake *intake)
 {
     dlg_intake in = *intake;   /* as dlg_step would see it */
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o;
     char *txt = NULL;
     int rc;
 
     dlg_intake_sanitize(&in);
-    if (in.step == DLG_INTAKE_NONE) {
-        cJSON_Delete(o);
+    if (in.step == DLG_INTAKE_NONE)
         return HD_OK;
-    }
+    o = cJSON_CreateObject();
     rc = o ? dlg_intake_to_json(&in, o) : HD_ENOMEM;
     if (rc == HD_OK && !(txt = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(o, "intake"))))
         rc = HD_ENOMEM;

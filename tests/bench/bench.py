@@ -36,14 +36,31 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONNS = int(os.environ.get("BENCH_CONNECTIONS", "512"))
 
 
-def wrk(url, script=None, seconds=SECONDS, conns=CONNS):
+def cpu_times():
+    """The machine's CPU time so far, from /proc/stat: (total, steal) in ticks."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v[:8]), v[7] if len(v) > 7 else 0
+
+
+NOTES = []   # what the machine did during each run, printed under the table
+
+
+def wrk(url, script=None, seconds=SECONDS, conns=CONNS, what="run"):
     args = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % int(seconds), "--latency"]
     if script:
         args += ["-s", script]
+    t0, s0 = cpu_times()
     out = subprocess.run(args + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    t1, s1 = cpu_times()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    # A run far off the others is usually this shared machine pausing (steal), not the code:
+    # say which, next to the figures.
+    errs = re.search(r"Socket errors: (.*)", out)
+    NOTES.append("%s %.0f/s: steal %.1f%%%s" % (what, rps, 100.0 * (s1 - s0) / max(t1 - t0, 1),
+                                                 ", wrk socket errors: " + errs.group(1) if errs else ""))
     return rps, total, int(m.group(1)) if m else 0
 
 
@@ -61,7 +78,7 @@ def ceiling():
              log_path=os.path.join(make_tmpdir("bench"), "ceiling.log")).start()
     wait_port(port, 10, proc=p)
     try:
-        rps, _, _ = wrk("http://127.0.0.1:%d/x" % port)
+        rps, _, _ = wrk("http://127.0.0.1:%d/x" % port, what="ceiling")
     finally:
         p.stop()
     return rps
@@ -70,7 +87,8 @@ def ceiling():
 def inbound():
     srv = Server(env=server_env()).start()
     try:
-        rps, total, bad = wrk(srv.url("/"), os.path.join(REPO_ROOT, "tests", "bench", "kannel_inbound.lua"))
+        rps, total, bad = wrk(srv.url("/"), os.path.join(REPO_ROOT, "tests", "bench", "kannel_inbound.lua"),
+                              what="inbound")
         con = sqlite3.connect(srv.env["HELPDESK_DB"])
         stored = con.execute("SELECT count(*) FROM messages WHERE dir = 'in'").fetchone()[0]
         con.close()
@@ -207,6 +225,7 @@ def main():
         ", ".join("%.2f" % x["p99_ms"] for x in lats)))
     print("inbound: %d answered 2xx, %d stored (durable: every 2xx is on disk: %s)"
           % (accepted, stored, "yes" if durable else "NO"))
+    print("runs: " + "; ".join(NOTES))
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                   if line.startswith("model name")), "unknown CPU")
     print("machine: %d cores, %s, %d MiB" % (os.cpu_count(), model,

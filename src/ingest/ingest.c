@@ -17,11 +17,14 @@
 #include <string.h>
 #include <time.h>
 
-/* "otp_not_received:solved" -> the citizen's answer to "did it work?". */
-static int record_outcome(store *s, int64_t contact_id, const dlg_action *a, int64_t now)
+/* The citizen's answer to "did it work?" (the step's action "outcome",
+ * "otp_not_received:solved"), on the latest help request of that topic:
+ * this message's own, if it is one. */
+static int record_outcome(store *s, int64_t contact_id, const dlg_result *step, int64_t now)
 {
+    const dlg_action *a = ingest_find_action(step, "outcome");
     char intent[sizeof a->arg];
-    const char *colon = strchr(a->arg, ':');
+    const char *colon = a ? strchr(a->arg, ':') : NULL;
     size_t n;
     int rc;
 
@@ -179,16 +182,6 @@ static int store_inbound(store *s, const store_contact *c, const ingest_msg *in,
     return store_message_add(s, &m, id);
 }
 
-/* The answer to "did it work?", on the latest help request of its topic
- * (this message's own, if it is one). */
-static int record_help(store *s, const store_contact *c, const ingest_msg *in,
-                       const ingest_result *out)
-{
-    const dlg_action *a = ingest_find_action(&out->step, "outcome");
-
-    return a ? record_outcome(s, c->id, a, in->now_ms) : HD_OK;
-}
-
 int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
                       ingest_result *out, char *err, size_t errlen)
 {
@@ -238,9 +231,9 @@ int ingest_message_tx(store *s, const ingest_env *env, const ingest_msg *in,
         hd_seterr(err, errlen, rc, "inbound: %s", hd_strerror(rc));
         goto out;
     }
-    rc = record_help(s, &c, in, out);
+    rc = record_outcome(s, c.id, &out->step, in->now_ms);
     if (rc) {
-        hd_seterr(err, errlen, rc, "help request: %s", hd_strerror(rc));
+        hd_seterr(err, errlen, rc, "outcome: %s", hd_strerror(rc));
         goto out;
     }
     rc = ingest_cases(s, env, in, c.id, open_case_id, masked, out, err, errlen);

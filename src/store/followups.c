@@ -10,10 +10,12 @@
 #define FU_COLS "id, contact_id, intent, due_at, status, COALESCE(outcome, ''), " \
                 "COALESCE(reason, ''), COALESCE(outbox_id, 0), created_at, updated_at"
 
-/* "status IN ('pending', 'sent')" spelled as in the index followups_one_open,
- * so that SQLite may use that partial index. */
+/* The same question again within this long keeps its pending follow-up as
+ * it is (store_followup_schedule). */
 #define FOLLOWUP_KEEP_MS (10 * 60 * 1000)
 
+/* "status IN ('pending', 'sent')" spelled as in the index followups_one_open,
+ * so that SQLite may use that partial index. */
 static const char SQL_OPEN[] =
     "SELECT " FU_COLS " FROM followups WHERE contact_id = ?1 AND status IN ('pending', 'sent')";
 static const char SQL_GET[] = "SELECT " FU_COLS " FROM followups WHERE id = ?1";
